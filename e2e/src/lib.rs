@@ -1,0 +1,203 @@
+//! Harness for the end-to-end journeys: starts the real server (simulator mode, fresh state file,
+//! free port) and Debian's chromedriver, and hands out a headless Chromium session.
+//!
+//! Both child processes are killed when their handles drop, so a failing test leaves nothing
+//! running.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The local server, in simulator mode, serving the release build in `dist/`.
+pub struct Server {
+    _child: Child,
+    pub url: String,
+    _state_dir: TempDir,
+}
+
+impl Server {
+    pub async fn start(extra_args: &[&str]) -> Result<Server, Error> {
+        let root = workspace_root();
+        let bin = std::env::var("E2E_SERVER_BIN").map(PathBuf::from).unwrap_or_else(|_| root.join("target/debug/backup-server"));
+        let dist = root.join("dist");
+        if !dist.join("index.html").exists() {
+            return Err(format!("{} has no index.html: build the console first (make dist)", dist.display()).into());
+        }
+        let state_dir = TempDir::new("e2e-state")?;
+        let mut child = Command::new(&bin)
+            .arg("--port")
+            .arg("0")
+            .arg("--dist")
+            .arg(&dist)
+            .arg("--state")
+            .arg(state_dir.0.join("state.json"))
+            .args(extra_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let url = tokio::time::timeout(Duration::from_secs(20), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    return Ok::<_, std::io::Error>(Some(url.trim().trim_end_matches('/').to_owned()));
+                }
+            }
+            Ok(None)
+        })
+        .await
+        .map_err(|_| "the server did not say where it listens within 20 s")??
+        .ok_or("the server exited before listening")?;
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Server { _child: child, url, _state_dir: state_dir })
+    }
+}
+
+/// Debian's chromedriver on a free port, and a headless Chromium session through it.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Result<Browser, Error> {
+        let port = free_port()?;
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start chromedriver: {e}"))?;
+        let profile = TempDir::new("e2e-profile")?;
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ]
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..50 {
+            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => return Ok(Browser { client, _driver: driver, _profile: profile }),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(format!("chromedriver did not accept a session: {last:?}").into())
+    }
+
+    /// Waits for an element found the way a user would (by text, label or role).
+    pub async fn wait_for(&self, locator: Locator<'_>) -> Result<fantoccini::elements::Element, Error> {
+        Ok(self.client.wait().at_most(Duration::from_secs(20)).for_element(locator).await?)
+    }
+
+    /// Severe messages in the browser console since the last call (errors, wasm panics, failed
+    /// loads). Chromedriver's log endpoint drains the buffer, so each call sees new entries only.
+    pub async fn console_errors(&self) -> Result<Vec<String>, Error> {
+        let logs = self.client.issue_cmd(GetBrowserLog).await?;
+        Ok(logs
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+            .collect())
+    }
+
+    pub async fn close(self) -> Result<(), Error> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+/// Chromedriver's `se/log` endpoint: the browser console, as enabled by `goog:loggingPrefs`.
+#[derive(Debug)]
+struct GetBrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for GetBrowserLog {
+    fn endpoint(&self, base: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+fn free_port() -> Result<u16, Error> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> Result<TempDir, Error> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// XPath finders that match what a user sees: label text, button text, link text, headings.
+pub mod find {
+    /// Quotes a string for XPath (no string in these tests contains both quote kinds).
+    fn q(s: &str) -> String {
+        if s.contains('\'') { format!("\"{s}\"") } else { format!("'{s}'") }
+    }
+
+    /// The form control labelled `text` (by `for=` or a wrapping label).
+    pub fn labelled(text: &str) -> String {
+        let t = q(text);
+        format!("//*[@id=//label[normalize-space()={t}]/@for] | //label[normalize-space()={t}]//input")
+    }
+
+    pub fn button(text: &str) -> String {
+        format!("//button[normalize-space()={}]", q(text))
+    }
+
+    pub fn link(text: &str) -> String {
+        format!("//a[normalize-space()={}]", q(text))
+    }
+
+    pub fn heading(text: &str) -> String {
+        format!("//*[self::h1 or self::h2][normalize-space()={}]", q(text))
+    }
+
+    /// A table row whose header cell reads `text`.
+    pub fn row(text: &str) -> String {
+        format!("//tr[th[normalize-space()={}]]", q(text))
+    }
+}

@@ -1,0 +1,179 @@
+//! `/__sim/...`: test and demo controls. Only in simulator mode and only for loopback peers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::api::{ApiError, ApiResult, ok, parse_body};
+use crate::faults::{FaultConfig, SharedFaults};
+use crate::rate_limit::RateLimiter;
+use crate::recorder::Recorder;
+use crate::sim::Sim;
+
+#[derive(Clone)]
+pub struct Admin {
+    pub sim: Arc<Sim>,
+    pub faults: SharedFaults,
+    pub recorder: Arc<Recorder>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+pub fn router(admin: Admin) -> Router {
+    Router::new()
+        .route(
+            "/__sim/faults",
+            get(get_faults).post(set_faults).delete(clear_faults),
+        )
+        .route("/__sim/job-speed", get(get_speed).post(set_speed))
+        .route("/__sim/fail-rate", post(set_fail_rate))
+        .route("/__sim/rate-limit", post(set_rate_limit))
+        .route("/__sim/requests", get(get_requests).delete(clear_requests))
+        .route("/__sim/jobs/{job_id}/finish", post(finish_job))
+        .route("/__sim/reset", post(reset))
+        .route("/__sim/state", get(state))
+        .layer(from_fn(loopback_only))
+        .with_state(admin)
+}
+
+/// Anyone else gets a plain 404, as if the route did not exist.
+async fn loopback_only(req: Request, next: Next) -> Response {
+    let peer_is_loopback = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
+    if peer_is_loopback {
+        next.run(req).await
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError::http(StatusCode::BAD_REQUEST, 400, msg)
+}
+
+async fn get_faults(State(a): State<Admin>) -> ApiResult {
+    let cfg = a.faults.read().unwrap_or_else(|e| e.into_inner()).clone();
+    ok(serde_json::to_value(cfg).unwrap_or_default())
+}
+
+/// Partial update: only the fields sent change.
+async fn set_faults(State(a): State<Admin>, body: Bytes) -> ApiResult {
+    let patch = parse_body(&body)?;
+    let mut cfg = a.faults.write().unwrap_or_else(|e| e.into_inner());
+    let mut merged = serde_json::to_value(cfg.clone()).unwrap_or_default();
+    if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
+        for (k, v) in p {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    let next: FaultConfig =
+        serde_json::from_value(merged).map_err(|e| bad(format!("Invalid fault settings: {e}")))?;
+    next.validate().map_err(bad)?;
+    *cfg = next.clone();
+    ok(serde_json::to_value(next).unwrap_or_default())
+}
+
+async fn clear_faults(State(a): State<Admin>) -> ApiResult {
+    *a.faults.write().unwrap_or_else(|e| e.into_inner()) = FaultConfig::default();
+    ok(serde_json::to_value(FaultConfig::default()).unwrap_or_default())
+}
+
+async fn get_speed(State(a): State<Admin>) -> ApiResult {
+    ok(json!({ "speed": a.sim.speed() }))
+}
+
+async fn set_speed(State(a): State<Admin>, body: Bytes) -> ApiResult {
+    let body = parse_body(&body)?;
+    let speed = body
+        .get("speed")
+        .and_then(Value::as_f64)
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1e6)
+        .ok_or_else(|| bad("Send {\"speed\": <number > 0>}."))?;
+    a.sim.set_speed(speed);
+    ok(json!({ "speed": speed }))
+}
+
+async fn set_fail_rate(State(a): State<Admin>, body: Bytes) -> ApiResult {
+    let body = parse_body(&body)?;
+    let rate = body
+        .get("failRate")
+        .and_then(Value::as_f64)
+        .filter(|r| (0.0..=1.0).contains(r))
+        .ok_or_else(|| bad("Send {\"failRate\": <number 0..1>}."))?;
+    a.sim.set_fail_rate(rate);
+    ok(json!({ "failRate": rate }))
+}
+
+async fn set_rate_limit(State(a): State<Admin>, body: Bytes) -> ApiResult {
+    let body = parse_body(&body)?;
+    let limit = body
+        .get("perSecond")
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| bad("Send {\"perSecond\": <integer, 0 = off>}."))?;
+    a.limiter.set_limit(limit);
+    ok(json!({ "perSecond": limit }))
+}
+
+#[derive(Deserialize)]
+struct RequestsQuery {
+    path: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn get_requests(State(a): State<Admin>, Query(q): Query<RequestsQuery>) -> ApiResult {
+    match q.path {
+        Some(path) => ok(Value::from(a.recorder.get(&path, q.limit.unwrap_or(50)))),
+        None => ok(json!({ "paths": a.recorder.paths() })),
+    }
+}
+
+async fn clear_requests(State(a): State<Admin>) -> ApiResult {
+    a.recorder.clear();
+    ok(json!({}))
+}
+
+async fn finish_job(State(a): State<Admin>, Path(job_id): Path<String>, body: Bytes) -> ApiResult {
+    let body = parse_body(&body)?;
+    let success = match body.get("status").and_then(Value::as_str) {
+        None | Some("SUCCESSFUL") => true,
+        Some("FAILED") => false,
+        Some(other) => {
+            return Err(bad(format!(
+                "status must be SUCCESSFUL or FAILED, got {other}"
+            )));
+        }
+    };
+    let reason = body
+        .get("reason")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut st = a.sim.lock();
+    let (now, speed) = (st.now, st.speed());
+    st.finish_job(&job_id, success, reason, now, speed)
+        .map_err(|m| ApiError::http(StatusCode::NOT_FOUND, 404, m))?;
+    st.mark_dirty();
+    let job = st.job(&job_id).map(|j| j.to_api()).unwrap_or_default();
+    ok(job)
+}
+
+async fn reset(State(a): State<Admin>) -> ApiResult {
+    a.sim.reset();
+    *a.faults.write().unwrap_or_else(|e| e.into_inner()) = FaultConfig::default();
+    a.recorder.clear();
+    ok(json!({ "reset": true }))
+}
+
+async fn state(State(a): State<Admin>) -> Response {
+    Json(a.sim.snapshot()).into_response()
+}

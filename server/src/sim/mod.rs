@@ -1,0 +1,233 @@
+//! The control-plane and data-plane simulator. One mutex guards the whole world, so every rule
+//! (one manual backup per cluster, and so on) is checked and applied atomically.
+
+pub mod backups;
+pub mod clusters;
+pub mod dataplane;
+pub mod jobs;
+pub mod policy;
+pub mod seed;
+pub mod state;
+
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+
+use crate::persistence::{self, LoadError};
+use crate::rate_limit::{RateLimiter, limit_requests};
+use crate::time_util::now_ms;
+use state::SimState;
+
+pub struct Sim {
+    state: Mutex<SimState>,
+    state_path: PathBuf,
+    speed_bits: AtomicU64,
+    fail_rate_bits: AtomicU64,
+}
+
+/// The locked state, advanced to "now" on acquisition; saved on drop if anything changed.
+pub struct Guard<'a> {
+    state: MutexGuard<'a, SimState>,
+    sim: &'a Sim,
+    pub now: u64,
+    dirty: bool,
+}
+
+impl Guard<'_> {
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+    pub fn speed(&self) -> f64 {
+        self.sim.speed()
+    }
+    pub fn fail_rate(&self) -> f64 {
+        self.sim.fail_rate()
+    }
+}
+
+impl Deref for Guard<'_> {
+    type Target = SimState;
+    fn deref(&self) -> &SimState {
+        &self.state
+    }
+}
+
+impl DerefMut for Guard<'_> {
+    fn deref_mut(&mut self) -> &mut SimState {
+        &mut self.state
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        if self.dirty {
+            // Saved while still holding the lock, so files are written in change order.
+            if let Err(e) = persistence::save(&self.sim.state_path, &self.state) {
+                eprintln!(
+                    "warning: cannot save the state to {}: {e}",
+                    self.sim.state_path.display()
+                );
+            }
+        }
+    }
+}
+
+impl Sim {
+    /// Loads the state file, or seeds (and saves) a fresh world when there is none or on reset.
+    pub fn open(
+        state_path: PathBuf,
+        reset: bool,
+        speed: f64,
+        fail_rate: f64,
+    ) -> Result<Arc<Self>, LoadError> {
+        let now = now_ms();
+        let loaded = if reset {
+            None
+        } else {
+            persistence::load(&state_path)?
+        };
+        let fresh = loaded.is_none();
+        let state = loaded.unwrap_or_else(|| seed::seed(now));
+        let sim = Arc::new(Self {
+            state: Mutex::new(state),
+            state_path,
+            speed_bits: AtomicU64::new(speed.to_bits()),
+            fail_rate_bits: AtomicU64::new(fail_rate.to_bits()),
+        });
+        {
+            let mut g = sim.lock();
+            if fresh {
+                g.mark_dirty();
+            }
+        }
+        Ok(sim)
+    }
+
+    pub fn speed(&self) -> f64 {
+        f64::from_bits(self.speed_bits.load(Ordering::Relaxed))
+    }
+
+    pub fn fail_rate(&self) -> f64 {
+        f64::from_bits(self.fail_rate_bits.load(Ordering::Relaxed))
+    }
+
+    /// Accounts the work done at the old speed first, so the new one applies from now on.
+    pub fn set_speed(&self, speed: f64) {
+        let _g = self.lock();
+        self.speed_bits.store(speed.to_bits(), Ordering::Relaxed);
+    }
+
+    pub fn set_fail_rate(&self, rate: f64) {
+        self.fail_rate_bits.store(rate.to_bits(), Ordering::Relaxed);
+    }
+
+    pub fn lock(&self) -> Guard<'_> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = now_ms();
+        let dirty = state.advance(now, self.speed());
+        Guard {
+            state,
+            sim: self,
+            now,
+            dirty,
+        }
+    }
+
+    /// The background beat: jobs, expiry, schedules (reads also advance jobs on their own).
+    pub fn tick(&self) {
+        let mut g = self.lock();
+        let (now, speed, fail_rate) = (g.now, g.speed(), g.fail_rate());
+        if g.tick(now, speed, fail_rate) {
+            g.mark_dirty();
+        }
+    }
+
+    pub fn reset(&self) {
+        let mut g = self.lock();
+        *g = seed::seed(g.now);
+        g.mark_dirty();
+    }
+
+    pub fn snapshot(&self) -> SimState {
+        self.lock().clone()
+    }
+}
+
+/// The `Host` a request came in on, for `connectAddress` values that point back at this
+/// server; anything odd falls back to the bound address.
+pub fn request_host(headers: &HeaderMap, fallback: &str) -> String {
+    headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+#[derive(Clone)]
+pub struct SimApp {
+    pub sim: Arc<Sim>,
+    /// `host:port` this server is bound to (fallback for `connectAddress`).
+    pub bound: String,
+}
+
+/// `/v2/...`: authenticated, rate-limited.
+pub fn control_plane(app: SimApp, limiter: Arc<RateLimiter>) -> Router {
+    Router::new()
+        .route("/v2/projects", get(clusters::list_projects))
+        .route("/v2/projects/{project_id}", get(clusters::describe_project))
+        .route("/v2/clusters", get(clusters::list_clusters))
+        .route("/v2/clusters/{cluster_id}", get(clusters::describe_cluster))
+        .route(
+            "/v2/clusters/{cluster_id}/backups/create",
+            post(backups::create),
+        )
+        .route(
+            "/v2/clusters/{cluster_id}/backups/policy",
+            get(policy::get_policy).post(policy::set_policy),
+        )
+        .route(
+            "/v2/clusters/{cluster_id}/backups/{backup_id}",
+            get(backups::describe).delete(backups::delete),
+        )
+        .route(
+            "/v2/clusters/{cluster_id}/backups/{backup_id}/restoreCluster",
+            post(backups::restore_cluster),
+        )
+        .route(
+            "/v2/clusters/{cluster_id}/backups/{backup_id}/restoreCollection",
+            post(backups::restore_collection),
+        )
+        .route("/v2/backups", get(backups::list))
+        .route("/v2/jobs", get(jobs::list_jobs))
+        .route("/v2/jobs/{job_id}", get(jobs::describe_job))
+        .route_layer(from_fn_with_state(limiter, limit_requests))
+        .route_layer(from_fn(crate::auth::require_api_key))
+        .with_state(app)
+}
+
+/// `/dataplane/{clusterId}/v2/vectordb/...`: what each cluster's `connectAddress` points at.
+pub fn data_plane(app: SimApp) -> Router {
+    Router::new()
+        .route(
+            "/dataplane/{cluster_id}/v2/vectordb/databases/list",
+            post(dataplane::list_databases),
+        )
+        .route(
+            "/dataplane/{cluster_id}/v2/vectordb/collections/list",
+            post(dataplane::list_collections),
+        )
+        .route_layer(from_fn(crate::auth::require_dataplane_key))
+        .with_state(app)
+}

@@ -1,0 +1,174 @@
+//! One async function per endpoint. Base URL, key, time-out and retries are applied here;
+//! decoding and error mapping are `api_types::decode_response`.
+//!
+//! GETs retry on their own (network errors, time-outs, 429 and 5xx) with jittered exponential
+//! backoff that honours `Retry-After`. POST and DELETE never retry on their own: a repeated
+//! create could make a second backup.
+
+use api_types::*;
+use gloo_net::http::Method;
+use serde::de::DeserializeOwned;
+
+use super::transport;
+use crate::rules::backoff;
+use crate::state::settings::ApiKey;
+
+const TIMEOUT_MS: u32 = 15_000;
+const GET_ATTEMPTS: u32 = 3;
+const PAGE_SIZE: u64 = 100;
+/// Enough for 10,000 clusters; a protection against a server that never ends its paging.
+const MAX_PAGES: u64 = 100;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiClient {
+    base: String,
+    key: Option<ApiKey>,
+    timeout_ms: u32,
+}
+
+/// Percent-encodes a path segment or query value.
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+impl ApiClient {
+    pub fn new(base: String, key: Option<ApiKey>) -> Self {
+        ApiClient { base: base.trim_end_matches('/').to_owned(), key, timeout_ms: TIMEOUT_MS }
+    }
+
+    pub fn with_timeout(mut self, ms: u32) -> Self {
+        self.timeout_ms = ms;
+        self
+    }
+
+    fn url(&self, path: &str, query: &[(&str, String)]) -> String {
+        let mut url = format!("{}{}", self.base, path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(k);
+            url.push('=');
+            url.push_str(&enc(v));
+        }
+        url
+    }
+
+    async fn once<T: DeserializeOwned>(&self, method: Method, url: &str, body: Option<String>) -> Result<T, ApiError> {
+        let answer = transport::send(method, url, self.key.as_ref(), body, self.timeout_ms).await?;
+        decode_response(answer.status, answer.retry_after.as_deref(), &answer.body)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
+        let url = self.url(path, query);
+        let mut attempt = 0;
+        loop {
+            match self.once(Method::GET, &url, None).await {
+                Err(e) if e.is_retryable() && attempt + 1 < GET_ATTEMPTS => {
+                    let wait = backoff::delay_ms(attempt, 500, 10_000, e.retry_after_secs, js_sys::Math::random());
+                    gloo_timers::future::TimeoutFuture::new(wait as u32).await;
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn post<T: DeserializeOwned>(&self, url: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
+        let json = serde_json::to_string(body).map_err(|e| ApiError::new(ErrorKind::BadShape, e.to_string()))?;
+        self.once(Method::POST, &url, Some(json)).await
+    }
+
+    // --- Projects and clusters (reference §4) ---
+
+    pub async fn list_projects(&self) -> Result<Vec<Project>, ApiError> {
+        self.get("/v2/projects", &[]).await
+    }
+
+    /// Every cluster, following the pages.
+    pub async fn list_clusters(&self) -> Result<Vec<Cluster>, ApiError> {
+        let mut all = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let list: ClusterList =
+                self.get("/v2/clusters", &[("pageSize", PAGE_SIZE.to_string()), ("currentPage", page.to_string())]).await?;
+            let page: ClusterPage = list.into();
+            let got = page.clusters.len() as u64;
+            all.extend(page.clusters);
+            let total = page.count.unwrap_or(0);
+            if got == 0 || got < PAGE_SIZE || all.len() as u64 >= total {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    pub async fn describe_cluster(&self, cluster_id: &str) -> Result<Cluster, ApiError> {
+        self.get(&format!("/v2/clusters/{}", enc(cluster_id)), &[]).await
+    }
+
+    // --- Data plane (reference §5): the cluster's own endpoint ---
+
+    pub async fn list_databases(&self, connect_address: &str) -> Result<Vec<String>, ApiError> {
+        let url = format!("{}/v2/vectordb/databases/list", connect_address.trim_end_matches('/'));
+        self.post(url, &serde_json::json!({})).await
+    }
+
+    pub async fn list_collections(&self, connect_address: &str, db_name: &str) -> Result<Vec<String>, ApiError> {
+        let url = format!("{}/v2/vectordb/collections/list", connect_address.trim_end_matches('/'));
+        self.post(url, &serde_json::json!({ "dbName": db_name })).await
+    }
+
+    // --- Backups (reference §2) ---
+
+    pub async fn list_backups(&self, filter: &BackupFilter) -> Result<BackupPage, ApiError> {
+        let mut q: Vec<(&str, String)> = Vec::new();
+        if let Some(v) = &filter.project_id {
+            q.push(("projectId", v.clone()));
+        }
+        if let Some(v) = &filter.cluster_id {
+            q.push(("clusterId", v.clone()));
+        }
+        if let Some(v) = &filter.creation_method {
+            q.push(("creationMethod", v.as_str().to_owned()));
+        }
+        if let Some(v) = &filter.backup_type {
+            q.push(("backupType", v.as_str().to_owned()));
+        }
+        q.push(("pageSize", filter.page_size.clamp(1, 100).to_string()));
+        q.push(("currentPage", filter.current_page.max(1).to_string()));
+        self.get("/v2/backups", &q).await
+    }
+
+    pub async fn describe_backup(&self, cluster_id: &str, backup_id: &str) -> Result<BackupDetail, ApiError> {
+        self.get(&format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]).await
+    }
+
+    pub async fn create_backup(&self, cluster_id: &str, req: &CreateBackupRequest) -> Result<CreateBackupResponse, ApiError> {
+        self.post(self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id)), &[]), req).await
+    }
+
+    // --- Jobs (reference §3) ---
+
+    pub async fn describe_job(&self, job_id: &str) -> Result<Job, ApiError> {
+        self.get(&format!("/v2/jobs/{}", enc(job_id)), &[]).await
+    }
+
+    pub async fn get_backup_policy(&self, cluster_id: &str) -> Result<BackupPolicy, ApiError> {
+        self.get(&format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]).await
+    }
+}
+
+/// List Backups query. `None` means "no filter".
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupFilter {
+    pub project_id: Option<String>,
+    pub cluster_id: Option<String>,
+    pub creation_method: Option<CreationMethod>,
+    pub backup_type: Option<BackupType>,
+    pub page_size: u64,
+    pub current_page: u64,
+}
+
+impl Default for BackupFilter {
+    fn default() -> Self {
+        BackupFilter { project_id: None, cluster_id: None, creation_method: None, backup_type: None, page_size: 100, current_page: 1 }
+    }
+}

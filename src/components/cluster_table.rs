@@ -1,0 +1,64 @@
+//! The clusters of one project as a table: name, id, tier, status, region.
+
+use api_types::{Cluster, ClusterStatus, Tier};
+use leptos::prelude::*;
+
+use super::status_badge::{StatusBadge, Tone};
+
+pub fn cluster_status_tone(s: &ClusterStatus) -> Tone {
+    match s {
+        ClusterStatus::Running => Tone::Ok,
+        ClusterStatus::Creating | ClusterStatus::Initializing | ClusterStatus::Resuming | ClusterStatus::Modifying | ClusterStatus::Restoring => Tone::Busy,
+        ClusterStatus::Stopping | ClusterStatus::Stopped => Tone::Warn,
+        ClusterStatus::Deleting | ClusterStatus::Deleted => Tone::Bad,
+        ClusterStatus::Unknown(_) => Tone::Muted,
+    }
+}
+
+/// "Dedicated (Enterprise)", "Serverless", "Free".
+pub fn tier_label(c: &Cluster) -> String {
+    match c.tier() {
+        Tier::Dedicated => format!("Dedicated ({})", c.plan.label()),
+        t => t.label().to_owned(),
+    }
+}
+
+#[component]
+pub fn ClusterTable(
+    clusters: Vec<Cluster>,
+    /// Accessible name of the table (its caption).
+    #[prop(into)]
+    caption: String,
+) -> impl IntoView {
+    let region_label = caption.clone();
+    view! {
+        <div class="table-scroll" role="region" aria-label=region_label tabindex="0">
+            <table class="data-table">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Cluster ID"</th>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Region"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {clusters.into_iter().map(|c| {
+                        let tone = cluster_status_tone(&c.status);
+                        view! {
+                            <tr>
+                                <th scope="row">{c.cluster_name.clone()}</th>
+                                <td><code>{c.cluster_id.clone()}</code></td>
+                                <td>{tier_label(&c)}</td>
+                                <td><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
+                                <td>{c.region_id.clone()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,32 @@
+//! The app header: product name, main navigation, and which API the console is talking to.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::state::Connection;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let conn = Connection::get();
+    let mode = move || conn.deploy.with(|d| d.as_ref().and_then(|d| d.mode.clone()));
+    view! {
+        <header class="app-header">
+            <a class="brand" href="/clusters">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                "Backup Console"
+            </a>
+            <nav aria-label="Main">
+                <ul>
+                    <li><A href="/clusters">"Clusters"</A></li>
+                    <li><A href="/backups">"Backups"</A></li>
+                    <li><A href="/jobs">"Jobs"</A></li>
+                    <li><A href="/settings">"Settings"</A></li>
+                </ul>
+            </nav>
+            <p class="conn-state">
+                {move || mode().map(|m| view! { <span class="badge badge-muted">{m}</span> " " })}
+                <span class="conn-url">{move || conn.base_url()}</span>
+            </p>
+        </header>
+    }
+}

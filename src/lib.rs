@@ -1,0 +1,46 @@
+//! The backup console: providers, the router and the page layout.
+//!
+//! Layout of the crate: `api/` talks to the API, `rules/` holds plain-Rust decisions,
+//! `state/` the app-wide context, `components/` reusable view pieces, `pages/` one file per route.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+pub mod rules;
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use components::header::Header;
+use pages::{backups::BackupsPage, clusters::ClustersPage, jobs::JobsPage, not_found::NotFound, settings::SettingsPage};
+use state::Connection;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let conn = Connection::provide();
+    // Deploy-time settings next to index.html; missing or unreadable means "defaults".
+    let config = LocalResource::new(state::connection::load_deploy_config);
+    Effect::new(move |_| {
+        if let Some(cfg) = config.get() {
+            conn.deploy.set(Some(cfg));
+        }
+    });
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/clusters"/> }/>
+                    <Route path=path!("/clusters") view=ClustersPage/>
+                    <Route path=path!("/backups") view=BackupsPage/>
+                    <Route path=path!("/jobs") view=JobsPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! Entry point: install the panic hook (a panic in wasm would otherwise die silently) and mount.
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(backup_console::App);
+}

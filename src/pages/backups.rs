@@ -1,0 +1,89 @@
+//! `/backups`: every backup the key can see (List Backups).
+
+use api_types::{ApiError, Backup, BackupPage, BackupStatus};
+use leptos::prelude::*;
+
+use crate::api::client::BackupFilter;
+use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey, status_badge::{StatusBadge, Tone}};
+use crate::rules::format;
+use crate::state::Connection;
+
+fn backup_tone(s: &BackupStatus) -> Tone {
+    match s {
+        BackupStatus::Available => Tone::Ok,
+        BackupStatus::Creating => Tone::Busy,
+        BackupStatus::Deleting | BackupStatus::Cancelling | BackupStatus::Cancelled => Tone::Muted,
+        BackupStatus::Failed => Tone::Bad,
+        BackupStatus::Unknown(_) => Tone::Muted,
+    }
+}
+
+#[component]
+pub fn BackupsPage() -> impl IntoView {
+    let conn = Connection::get();
+    let data = LocalResource::new(move || {
+        let ready = conn.ready();
+        let client = conn.client();
+        async move {
+            if !ready {
+                return None;
+            }
+            Some(client.list_backups(&BackupFilter::default()).await)
+        }
+    });
+    view! {
+        <h1>"Backups"</h1>
+        <Show when=move || conn.ready() fallback=NeedsKey>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading backups…"</p> }>
+                {move || Suspend::new(async move {
+                    let result: Option<Result<BackupPage, ApiError>> = data.await;
+                    match result {
+                        Some(Ok(page)) => view! { <BackupTable backups=page.backups/> }.into_any(),
+                        Some(Err(error)) => view! { <ErrorPanel error retry=Callback::new(move |_| data.refetch())/> }.into_any(),
+                        None => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </Show>
+    }
+}
+
+#[component]
+pub fn BackupTable(backups: Vec<Backup>) -> impl IntoView {
+    if backups.is_empty() {
+        return view! { <p class="notice">"No backups yet."</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll" role="region" aria-label="Backups" tabindex="0">
+            <table class="data-table">
+                <caption class="visually-hidden">"Backups"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Cluster"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Created by"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Size"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Expires"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {backups.into_iter().map(|b| view! {
+                        <tr>
+                            <th scope="row">{b.backup_name.clone()}</th>
+                            <td>{b.cluster_name.clone()}</td>
+                            <td>{b.backup_type.label().to_owned()}</td>
+                            <td>{b.creation_method.label().to_owned()}</td>
+                            <td><StatusBadge label=b.status.label().to_owned() tone=backup_tone(&b.status)/></td>
+                            <td>{b.size.map(format::bytes).unwrap_or_else(|| "—".into())}</td>
+                            <td><time datetime=b.create_time.clone()>{b.create_time.clone()}</time></td>
+                            <td>{if b.expire_time.is_empty() { "Never".to_owned() } else { b.expire_time.clone() }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }.into_any()
+}

@@ -1,0 +1,6 @@
+//! One file per route.
+pub mod backups;
+pub mod clusters;
+pub mod jobs;
+pub mod not_found;
+pub mod settings;

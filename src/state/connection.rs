@@ -1,0 +1,103 @@
+//! The reactive connection context: deploy-time config, the user's base URL and key, and the
+//! API client built from them. Pages read it with `Connection::get()`.
+
+use api_types::DeployConfig;
+use leptos::prelude::*;
+
+use super::settings::{self, web::WebStore, ApiKey};
+use crate::api::ApiClient;
+
+#[derive(Clone, Copy)]
+pub struct Connection {
+    /// `None` while `config.json` is loading.
+    pub deploy: RwSignal<Option<DeployConfig>>,
+    /// The user's own base URL (normalised), if they set one.
+    pub user_base_url: RwSignal<Option<String>>,
+    pub key: RwSignal<Option<ApiKey>>,
+    /// "Remember for this tab" (sessionStorage) opt-in.
+    pub remember: RwSignal<bool>,
+    origin: StoredValue<String>,
+}
+
+impl Connection {
+    /// Creates the context from what this tab saved earlier, and provides it.
+    pub fn provide() -> Connection {
+        let saved = settings::load(&WebStore::session(), &WebStore::local());
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        let conn = Connection {
+            deploy: RwSignal::new(None),
+            user_base_url: RwSignal::new(saved.base_url),
+            remember: RwSignal::new(saved.key.is_some()),
+            key: RwSignal::new(saved.key),
+            origin: StoredValue::new(origin),
+        };
+        provide_context(conn);
+        conn
+    }
+
+    pub fn get() -> Connection {
+        // Provided by `App` before any page renders; a missing context is a programming error
+        // caught by every test that mounts a page.
+        expect_context::<Connection>()
+    }
+
+    pub fn origin(&self) -> String {
+        self.origin.get_value()
+    }
+
+    /// The deploy-time default, for the Settings page's placeholder.
+    pub fn default_base_url(&self) -> String {
+        let deploy = self.deploy.with(|d| d.as_ref().and_then(|d| d.api_base_url.clone()));
+        settings::resolve_base_url(None, deploy.as_deref(), &self.origin())
+    }
+
+    pub fn base_url(&self) -> String {
+        let deploy = self.deploy.with(|d| d.as_ref().and_then(|d| d.api_base_url.clone()));
+        settings::resolve_base_url(self.user_base_url.get().as_deref(), deploy.as_deref(), &self.origin())
+    }
+
+    pub fn server_holds_key(&self) -> bool {
+        self.deploy.with(|d| d.as_ref().is_some_and(|d| d.server_holds_key))
+    }
+
+    /// True once the console can call the API: config loaded and a key (or the server's).
+    pub fn ready(&self) -> bool {
+        self.deploy.with(Option::is_some) && (self.server_holds_key() || self.key.with(Option::is_some))
+    }
+
+    /// A client for the current settings; reading it inside a resource makes the resource
+    /// refetch when the settings change.
+    pub fn client(&self) -> ApiClient {
+        ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() })
+    }
+
+    pub fn set_key(&self, key: ApiKey, remember: bool) {
+        settings::save_key(&WebStore::session(), &key, remember);
+        self.remember.set(remember);
+        self.key.set(Some(key));
+    }
+
+    pub fn forget_key(&self) {
+        settings::forget_key(&WebStore::session());
+        self.remember.set(false);
+        self.key.set(None);
+    }
+
+    pub fn set_base_url(&self, url: Option<String>) {
+        settings::save_base_url(&WebStore::local(), url.as_deref());
+        self.user_base_url.set(url);
+    }
+}
+
+/// Reads `config.json` (resolved against the document's base URL, so a sub-path deployment
+/// works). Any failure, from a 404 to a malformed file, yields the defaults: the console then
+/// calls the origin that served it.
+pub async fn load_deploy_config() -> DeployConfig {
+    let Ok(answer) = crate::api::transport::send(gloo_net::http::Method::GET, "config.json", None, None, 5_000).await else {
+        return DeployConfig::default();
+    };
+    if answer.status != 200 {
+        return DeployConfig::default();
+    }
+    serde_json::from_slice(&answer.body).unwrap_or_default()
+}
