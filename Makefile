@@ -16,7 +16,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 # The browser tests call the local server from the runner's origin: no COOP/COEP isolation.
 export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
 
-.PHONY: run test setup dist server test-native test-browser test-e2e size bench clean
+.PHONY: run test setup dist server test-native test-browser test-e2e size bench clean fuzz
 
 run: setup dist
 	cargo build --release -p backup-server
@@ -37,9 +37,13 @@ dist: setup
 test-native:
 	cargo test --workspace --exclude e2e
 
-# wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml).
+# wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml), against a local
+# server on SIM_PORT (fast jobs) for the tests that exercise the real fetch path.
+SIM_PORT ?= 18181
 test-browser:
-	cargo test -p backup-console --target wasm32-unknown-unknown --test '*'
+	cargo build -p backup-server
+	SIM_URL=http://127.0.0.1:$(SIM_PORT) scripts/with-server.sh $(SIM_PORT) --job-speed 20 -- \
+	  cargo test -p backup-console --target wasm32-unknown-unknown --test '*'
 
 # The release dist/ served by the real server, driven through WebDriver.
 test-e2e:
@@ -53,3 +57,10 @@ size: dist
 clean:
 	cargo clean
 	rm -rf dist .sim
+
+# Fuzz the decoding entry point (not part of `make test`). FUZZ_SECONDS=600 for the issue's run.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	mkdir -p fuzz/corpus/decode
+	cd fuzz && cargo +nightly fuzz run decode corpus/decode seeds/decode -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048

@@ -61,26 +61,45 @@ fn bad(msg: impl Into<String>) -> ApiError {
     ApiError::http(StatusCode::BAD_REQUEST, 400, msg)
 }
 
-async fn get_faults(State(a): State<Admin>) -> ApiResult {
-    let cfg = a.faults.read().unwrap_or_else(|e| e.into_inner()).clone();
-    ok(serde_json::to_value(cfg).unwrap_or_default())
+/// The fault settings plus the job speed (the issue wants one route for both).
+fn faults_view(a: &Admin, cfg: &FaultConfig) -> Value {
+    let mut v = serde_json::to_value(cfg).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("jobSpeed".into(), json!(a.sim.speed()));
+    }
+    v
 }
 
-/// Partial update: only the fields sent change.
+async fn get_faults(State(a): State<Admin>) -> ApiResult {
+    let cfg = a.faults.read().unwrap_or_else(|e| e.into_inner()).clone();
+    ok(faults_view(&a, &cfg))
+}
+
+/// Partial update: only the fields sent change. `jobSpeed` may ride along.
 async fn set_faults(State(a): State<Admin>, body: Bytes) -> ApiResult {
-    let patch = parse_body(&body)?;
-    let mut cfg = a.faults.write().unwrap_or_else(|e| e.into_inner());
-    let mut merged = serde_json::to_value(cfg.clone()).unwrap_or_default();
-    if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
-        for (k, v) in p {
-            m.insert(k.clone(), v.clone());
-        }
+    let mut patch = parse_body(&body)?;
+    if let Some(speed) = patch.as_object_mut().and_then(|o| o.remove("jobSpeed")) {
+        let speed = speed
+            .as_f64()
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1e6)
+            .ok_or_else(|| bad("jobSpeed must be a number above 0."))?;
+        a.sim.set_speed(speed);
     }
-    let next: FaultConfig =
-        serde_json::from_value(merged).map_err(|e| bad(format!("Invalid fault settings: {e}")))?;
-    next.validate().map_err(bad)?;
-    *cfg = next.clone();
-    ok(serde_json::to_value(next).unwrap_or_default())
+    let next = {
+        let mut cfg = a.faults.write().unwrap_or_else(|e| e.into_inner());
+        let mut merged = serde_json::to_value(cfg.clone()).unwrap_or_default();
+        if let (Some(m), Some(p)) = (merged.as_object_mut(), patch.as_object()) {
+            for (k, v) in p {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        let next: FaultConfig = serde_json::from_value(merged)
+            .map_err(|e| bad(format!("Invalid fault settings: {e}")))?;
+        next.validate().map_err(bad)?;
+        *cfg = next.clone();
+        next
+    };
+    ok(faults_view(&a, &next))
 }
 
 async fn clear_faults(State(a): State<Admin>) -> ApiResult {

@@ -15,7 +15,8 @@ use crate::api::ApiError;
 use crate::rate_limit::too_many_requests;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+/// Unknown fields are refused, so a misspelt fault name is an error, not a silent no-op.
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct FaultConfig {
     /// Added to every matching request.
     pub latency_ms: u64,

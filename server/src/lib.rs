@@ -183,12 +183,16 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
                 .layer(from_fn_with_state(faults.clone(), faults::inject))
                 .layer(from_fn_with_state(recorder.clone(), recorder::record))
                 .layer(cors::layer());
-            app = app.merge(api).merge(admin::router(admin::Admin {
+            // The admin routes get CORS too: browser tests (on the test runner's origin)
+            // switch faults on and off; they still answer only to loopback peers.
+            let admin = admin::router(admin::Admin {
                 sim: sim.clone(),
                 faults,
                 recorder,
                 limiter,
-            }));
+            })
+            .layer(cors::layer());
+            app = app.merge(api).merge(admin);
             (Mode::Simulator, false, Some(sim), None)
         }
     };

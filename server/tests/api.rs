@@ -285,7 +285,8 @@ impl JsonBody for reqwest::RequestBuilder {
 
 #[tokio::test]
 async fn cluster_backup_job_runs_to_available() {
-    let s = start_with(|o| o.job_speed = 200.0).await;
+    // About 25 s of work at speed 1: half a second here, long enough to watch every phase.
+    let s = start_with(|o| o.job_speed = 50.0).await;
     let size = s
         .get(&format!("/v2/clusters/{STAGING_MAIN}"), OWNER)
         .await
@@ -1081,7 +1082,13 @@ async fn restore_collection_into_an_existing_cluster() {
     let path =
         format!("/v2/clusters/{PROD_SEARCH}/backups/backup2_b2c3d4e5f607182/restoreCollection");
     let body = |dest: &str, name: &str, status: &str| json!({"destClusterId": dest, "dbCollections": [{"dbName": "default", "destDbName": "default", "collections": [{"collectionName": "articles_fr", "destCollectionName": name, "destCollectionStatus": status}]}]});
-    s.post(&path, OWNER, json!({})).await.biz_error(96036);
+    s.post(&path, OWNER, json!({})).await.biz_error(96025);
+    s.post(&path, OWNER, body("in01-000000000000000", "x", "LOADED"))
+        .await
+        .biz_error(96018);
+    s.post(&path, OWNER, body("elsewhere", "x", "LOADED"))
+        .await
+        .biz_error(96036);
     s.post(&path, OWNER, body(SANDBOX_FREE, "x", "LOADED"))
         .await
         .biz_error(96021);
@@ -1275,7 +1282,7 @@ async fn rate_limit_answers_429_with_retry_after() {
     let s = start_sim().await;
     let mut statuses = Vec::new();
     let mut retry_after = None;
-    for _ in 0..30 {
+    for _ in 0..60 {
         let r = s.get("/v2/projects", READONLY).await;
         if r.status == StatusCode::TOO_MANY_REQUESTS {
             retry_after = r
@@ -1409,6 +1416,12 @@ async fn faults_can_be_switched_on_and_off() {
     let t = std::time::Instant::now();
     s.get("/v2/projects", OWNER).await.ok();
     assert!(t.elapsed() >= Duration::from_millis(300));
+    let with_speed = faults(json!({"jobSpeed": 42.0})).await;
+    assert_eq!(with_speed.ok()["jobSpeed"], 42.0);
+    assert_eq!(
+        s.admin(Method::GET, "/__sim/job-speed", None).await.ok()["speed"],
+        42.0
+    );
     let cleared = s.admin(Method::DELETE, "/__sim/faults", None).await;
     assert_eq!(cleared.ok()["latencyMs"], 0);
     let bad = faults(json!({"errorRate": 2.0})).await;

@@ -382,3 +382,50 @@ async fn bad_options_are_refused() {
     o.job_speed = 0.0;
     assert!(backup_server::start(o).await.is_err());
 }
+
+/// The address of this machine's outward interface, if it has one.
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let sock = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    sock.connect("192.0.2.1:9").ok()?;
+    let ip = sock.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[tokio::test]
+async fn admin_routes_answer_only_loopback_peers() {
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!("no non-loopback interface here: skipped");
+        return;
+    };
+    let s = start_with(|o| o.addr = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)).await;
+    let port = s.server.as_ref().map(|x| x.addr.port()).expect("port");
+    let outside = format!("http://{ip}:{port}");
+    let r = s
+        .client
+        .get(format!("{outside}/__sim/faults"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = s
+        .client
+        .post(format!("{outside}/__sim/reset"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The API itself answers everyone; loopback still reaches the controls.
+    let r = s
+        .client
+        .get(format!("{outside}/v2/projects"))
+        .bearer_auth(OWNER)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let local = format!("http://127.0.0.1:{port}/__sim/faults");
+    assert_eq!(
+        s.client.get(local).send().await.expect("send").status(),
+        StatusCode::OK
+    );
+}

@@ -9,8 +9,10 @@ use api_types::*;
 use gloo_net::http::Method;
 use serde::de::DeserializeOwned;
 
+use std::cell::RefCell;
+
 use super::transport;
-use crate::rules::backoff;
+use crate::rules::{backoff, rate_limit::RateLimiter};
 use crate::state::settings::ApiKey;
 
 const TIMEOUT_MS: u32 = 15_000;
@@ -24,6 +26,21 @@ pub struct ApiClient {
     base: String,
     key: Option<ApiKey>,
     timeout_ms: u32,
+}
+
+thread_local! {
+    // One budget per browser tab, shared by every client value (they are cheap clones).
+    static LIMITER: RefCell<RateLimiter> = RefCell::new(RateLimiter::default());
+}
+
+/// Waits until the endpoint's per-second budget has room.
+async fn throttle(endpoint: &'static str) {
+    loop {
+        match LIMITER.with(|l| l.borrow_mut().acquire(endpoint, js_sys::Date::now() as u64)) {
+            Ok(()) => return,
+            Err(wait_ms) => gloo_timers::future::TimeoutFuture::new(wait_ms.min(1_000) as u32).await,
+        }
+    }
 }
 
 /// Percent-encodes a path segment or query value.
@@ -52,16 +69,18 @@ impl ApiClient {
         url
     }
 
-    async fn once<T: DeserializeOwned>(&self, method: Method, url: &str, body: Option<String>) -> Result<T, ApiError> {
+    async fn once<T: DeserializeOwned>(&self, endpoint: &'static str, method: Method, url: &str, body: Option<String>) -> Result<T, ApiError> {
+        throttle(endpoint).await;
         let answer = transport::send(method, url, self.key.as_ref(), body, self.timeout_ms).await?;
         decode_response(answer.status, answer.retry_after.as_deref(), &answer.body)
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
+    /// `endpoint` names the route ("GET /v2/jobs/{id}") for the rate limit.
+    async fn get<T: DeserializeOwned>(&self, endpoint: &'static str, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
         let url = self.url(path, query);
         let mut attempt = 0;
         loop {
-            match self.once(Method::GET, &url, None).await {
+            match self.once(endpoint, Method::GET, &url, None).await {
                 Err(e) if e.is_retryable() && attempt + 1 < GET_ATTEMPTS => {
                     let wait = backoff::delay_ms(attempt, 500, 10_000, e.retry_after_secs, js_sys::Math::random());
                     gloo_timers::future::TimeoutFuture::new(wait as u32).await;
@@ -72,15 +91,15 @@ impl ApiClient {
         }
     }
 
-    async fn post<T: DeserializeOwned>(&self, url: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
+    async fn post<T: DeserializeOwned>(&self, endpoint: &'static str, url: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
         let json = serde_json::to_string(body).map_err(|e| ApiError::new(ErrorKind::BadShape, e.to_string()))?;
-        self.once(Method::POST, &url, Some(json)).await
+        self.once(endpoint, Method::POST, &url, Some(json)).await
     }
 
     // --- Projects and clusters (reference §4) ---
 
     pub async fn list_projects(&self) -> Result<Vec<Project>, ApiError> {
-        self.get("/v2/projects", &[]).await
+        self.get("GET /v2/projects", "/v2/projects", &[]).await
     }
 
     /// Every cluster, following the pages.
@@ -88,7 +107,7 @@ impl ApiClient {
         let mut all = Vec::new();
         for page in 1..=MAX_PAGES {
             let list: ClusterList =
-                self.get("/v2/clusters", &[("pageSize", PAGE_SIZE.to_string()), ("currentPage", page.to_string())]).await?;
+                self.get("GET /v2/clusters", "/v2/clusters", &[("pageSize", PAGE_SIZE.to_string()), ("currentPage", page.to_string())]).await?;
             let page: ClusterPage = list.into();
             let got = page.clusters.len() as u64;
             all.extend(page.clusters);
@@ -100,20 +119,24 @@ impl ApiClient {
         Ok(all)
     }
 
+    pub async fn describe_project(&self, project_id: &str) -> Result<Project, ApiError> {
+        self.get("GET /v2/projects/{id}", &format!("/v2/projects/{}", enc(project_id)), &[]).await
+    }
+
     pub async fn describe_cluster(&self, cluster_id: &str) -> Result<Cluster, ApiError> {
-        self.get(&format!("/v2/clusters/{}", enc(cluster_id)), &[]).await
+        self.get("GET /v2/clusters/{id}", &format!("/v2/clusters/{}", enc(cluster_id)), &[]).await
     }
 
     // --- Data plane (reference §5): the cluster's own endpoint ---
 
     pub async fn list_databases(&self, connect_address: &str) -> Result<Vec<String>, ApiError> {
         let url = format!("{}/v2/vectordb/databases/list", connect_address.trim_end_matches('/'));
-        self.post(url, &serde_json::json!({})).await
+        self.post("POST /v2/vectordb/databases/list", url, &serde_json::json!({})).await
     }
 
     pub async fn list_collections(&self, connect_address: &str, db_name: &str) -> Result<Vec<String>, ApiError> {
         let url = format!("{}/v2/vectordb/collections/list", connect_address.trim_end_matches('/'));
-        self.post(url, &serde_json::json!({ "dbName": db_name })).await
+        self.post("POST /v2/vectordb/collections/list", url, &serde_json::json!({ "dbName": db_name })).await
     }
 
     // --- Backups (reference §2) ---
@@ -134,25 +157,45 @@ impl ApiClient {
         }
         q.push(("pageSize", filter.page_size.clamp(1, 100).to_string()));
         q.push(("currentPage", filter.current_page.max(1).to_string()));
-        self.get("/v2/backups", &q).await
+        self.get("GET /v2/backups", "/v2/backups", &q).await
     }
 
     pub async fn describe_backup(&self, cluster_id: &str, backup_id: &str) -> Result<BackupDetail, ApiError> {
-        self.get(&format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]).await
+        self.get("GET /v2/clusters/{id}/backups/{id}", &format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]).await
     }
 
     pub async fn create_backup(&self, cluster_id: &str, req: &CreateBackupRequest) -> Result<CreateBackupResponse, ApiError> {
-        self.post(self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id)), &[]), req).await
+        self.post("POST /v2/clusters/{id}/backups/create", self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id)), &[]), req).await
+    }
+
+    pub async fn delete_backup(&self, cluster_id: &str, backup_id: &str) -> Result<DeletedBackup, ApiError> {
+        let url = self.url(&format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]);
+        self.once("DELETE /v2/clusters/{id}/backups/{id}", Method::DELETE, &url, None).await
+    }
+
+    pub async fn restore_cluster(&self, cluster_id: &str, backup_id: &str, req: &RestoreClusterRequest) -> Result<RestoreClusterResponse, ApiError> {
+        let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCluster", enc(cluster_id), enc(backup_id)), &[]);
+        self.post("POST /v2/clusters/{id}/backups/{id}/restoreCluster", url, req).await
+    }
+
+    pub async fn restore_collection(&self, cluster_id: &str, backup_id: &str, req: &RestoreCollectionRequest) -> Result<JobStarted, ApiError> {
+        let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCollection", enc(cluster_id), enc(backup_id)), &[]);
+        self.post("POST /v2/clusters/{id}/backups/{id}/restoreCollection", url, req).await
+    }
+
+    pub async fn set_backup_policy(&self, cluster_id: &str, req: &SetPolicyRequest) -> Result<SetPolicyResponse, ApiError> {
+        let url = self.url(&format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]);
+        self.post("POST /v2/clusters/{id}/backups/policy", url, req).await
     }
 
     // --- Jobs (reference §3) ---
 
     pub async fn describe_job(&self, job_id: &str) -> Result<Job, ApiError> {
-        self.get(&format!("/v2/jobs/{}", enc(job_id)), &[]).await
+        self.get("GET /v2/jobs/{id}", &format!("/v2/jobs/{}", enc(job_id)), &[]).await
     }
 
     pub async fn get_backup_policy(&self, cluster_id: &str) -> Result<BackupPolicy, ApiError> {
-        self.get(&format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]).await
+        self.get("GET /v2/clusters/{id}/backups/policy", &format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]).await
     }
 }
 

@@ -349,6 +349,102 @@ pub struct PolicyRegionCopy {
     pub retention_days: Option<u64>,
 }
 
+/// Delete Backup's `data` (reference §2.4).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedBackup {
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub backup_id: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub backup_name: String,
+}
+
+/// Restore Cluster Backup request (reference §2.5). Sends `projectId`, the documented name
+/// (guides say `targetProjectId`, §9.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreClusterRequest {
+    pub project_id: String,
+    pub cluster_name: String,
+    pub cu_size: u64,
+    /// KEEP or RELEASE (§9.2).
+    pub collection_status: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub restore_version_policy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreClusterResponse {
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub cluster_id: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub username: String,
+    /// Shown once; never stored or logged.
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub password: String,
+    #[serde(deserialize_with = "lenient::string")]
+    pub job_id: String,
+}
+
+/// Restore Collection Backup request (reference §2.6), current field names (§9.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreCollectionRequest {
+    pub dest_cluster_id: String,
+    pub db_collections: Vec<RestoreDb>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreDb {
+    pub db_name: String,
+    pub dest_db_name: String,
+    pub collections: Vec<RestoreCollection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreCollection {
+    pub collection_name: String,
+    pub dest_collection_name: String,
+    /// LOADED or UNLOADED.
+    pub dest_collection_status: String,
+}
+
+/// `data` of endpoints that only start a job.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStarted {
+    #[serde(deserialize_with = "lenient::string")]
+    pub job_id: String,
+}
+
+/// Set Backup Policy request (reference §2.9). `crossRegionCopies` is always sent, `[]` when
+/// empty, as both official clients do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPolicyRequest {
+    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub frequency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub retention_days: Option<u64>,
+    #[serde(default)]
+    pub cross_region_copies: Vec<PolicyRegionCopy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPolicyResponse {
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub cluster_id: String,
+    #[serde(default)]
+    pub status: PolicyStatus,
+}
+
 /// `config.json` next to `index.html`: deploy-time settings, so one build serves any
 /// environment. Every field is optional; an unreadable file means "no deploy-time config".
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]

@@ -646,8 +646,8 @@ pub async fn restore_collection(
         .to_string();
     if dest_id.is_empty() {
         return Err(ApiError::biz(
-            96036,
-            "Invalid clusterId: destClusterId is required.",
+            96025,
+            "The clusterId is empty: destClusterId is required.",
         ));
     }
     let dest = find_cluster(&st, &dest_id)?.clone();

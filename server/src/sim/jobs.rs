@@ -622,4 +622,79 @@ mod tests {
         );
         assert_eq!(latest_slot("", "02:00-04:00", monday), None);
     }
+
+    #[test]
+    fn auto_backups_expire_and_each_slot_runs_once() {
+        let now = 20_000 * DAY + 13 * HOUR;
+        let mut st = super::super::seed::seed(now);
+        let autos = |st: &SimState| {
+            st.backups
+                .iter()
+                .filter(|b| b.creation_method == "AUTO")
+                .map(|b| b.status.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(autos(&st), ["AVAILABLE"; 3]);
+        // Nothing is due right after seeding.
+        assert!(!st.tick(now + 1000, 1.0, 0.0));
+        assert_eq!(autos(&st).len(), 3);
+        // Eight days on, inside the 02:00-04:00 window: the old ones are gone, one new one runs.
+        let later = day_start(now) + 8 * DAY + 2 * HOUR + 30 * 60_000;
+        assert!(st.tick(later, 1.0, 0.0));
+        assert_eq!(autos(&st), ["CREATING"]);
+        st.tick(later + HOUR, 1.0, 0.0);
+        assert_eq!(autos(&st).len(), 1, "a slot runs once");
+        // A window that passed while nobody was looking is skipped, the next one runs.
+        st.tick(later + DAY + 6 * HOUR, 1.0, 0.0);
+        assert_eq!(autos(&st).len(), 1);
+        st.tick(later + 2 * DAY, 1.0, 0.0);
+        assert_eq!(autos(&st).len(), 2);
+        assert!(autos(&st).contains(&"AVAILABLE".to_string()));
+        // Each AUTO backup of prod-search carries the policy's cross-region copy job.
+        let copies = st
+            .jobs
+            .iter()
+            .filter(|j| matches!(j.kind, JobKind::BackupCopy { .. }))
+            .count();
+        assert_eq!(copies, 3 + 2);
+    }
+
+    #[test]
+    fn lazy_progress_follows_elapsed_time_and_speed() {
+        let now = 20_000 * DAY;
+        let mut st = super::super::seed::seed(now);
+        let Some(started) = st.start_backup(
+            BackupSpec {
+                cluster_id: super::super::seed::STAGING_MAIN.into(),
+                method: "MANUAL",
+                backup_type: "CLUSTER",
+                db_collections: Vec::new(),
+                copies: Vec::new(),
+                retention_days: None,
+            },
+            now,
+            0.0,
+        ) else {
+            panic!("cluster exists");
+        };
+        let job = |st: &SimState| st.job(&started.job_id).cloned().expect("job");
+        // Empty backup: 3 s queue + 10 s run at speed 1.
+        st.advance(now + 2_000, 1.0);
+        assert_eq!(job(&st).status, JobStatus::Pending);
+        st.advance(now + 8_000, 1.0);
+        assert_eq!(
+            (job(&st).status, job(&st).progress()),
+            (JobStatus::InProgress, 50)
+        );
+        // Ten times faster from here: the remaining 5 s of work take 0.5 s.
+        st.advance(now + 8_400, 10.0);
+        assert_eq!(job(&st).progress(), 90);
+        assert!(st.advance(now + 8_600, 10.0));
+        assert_eq!(job(&st).status, JobStatus::Successful);
+        assert_eq!(job(&st).end_time, Some(now + 8_500));
+        assert_eq!(
+            st.backup(&started.backup_id).map(|b| b.status.as_str()),
+            Some("AVAILABLE")
+        );
+    }
 }
