@@ -64,3 +64,8 @@ fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 	mkdir -p fuzz/corpus/decode
 	cd fuzz && cargo +nightly fuzz run decode corpus/decode seeds/decode -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048
+
+# Screenshots for docs/ (the dialog in each state, light and dark) from the release build.
+screenshots: dist
+	cargo build -p backup-server
+	cargo run -p e2e --bin screenshots

@@ -13,13 +13,22 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use components::header::Header;
-use pages::{backups::BackupsPage, clusters::ClustersPage, jobs::JobsPage, not_found::NotFound, settings::SettingsPage};
-use state::Connection;
+use components::toasts::ToastRegion;
+use pages::{
+    backups::BackupsPage, cluster::ClusterPage, clusters::ClustersPage, jobs::JobsPage, not_found::NotFound,
+    settings::SettingsPage,
+};
+use state::{jobs::Jobs, roles::Roles, toasts::Toasts, Connection};
 
 #[component]
 pub fn App() -> impl IntoView {
     let conn = Connection::provide();
+    let toasts = Toasts::provide();
+    Roles::provide();
+    Jobs::provide(conn, toasts);
+    CreateBackupTarget::provide();
     // Deploy-time settings next to index.html; missing or unreadable means "defaults".
     let config = LocalResource::new(state::connection::load_deploy_config);
     Effect::new(move |_| {
@@ -36,11 +45,15 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/clusters"/> }/>
                     <Route path=path!("/clusters") view=ClustersPage/>
+                    <Route path=path!("/clusters/:id") view=ClusterPage/>
                     <Route path=path!("/backups") view=BackupsPage/>
                     <Route path=path!("/jobs") view=JobsPage/>
+                    <Route path=path!("/jobs/:id") view=JobsPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>
+            <CreateBackupHost/>
+            <ToastRegion/>
         </Router>
     }
 }

@@ -149,6 +149,56 @@ impl fantoccini::wd::WebDriverCompatibleCommand for GetBrowserLog {
     }
 }
 
+/// Chromedriver's CDP bridge, for what WebDriver lacks (e.g. emulating a dark colour scheme).
+#[derive(Debug)]
+pub struct Cdp {
+    pub cmd: &'static str,
+    pub params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Emulates `prefers-color-scheme` (light or dark) for screenshots.
+    pub async fn color_scheme(&self, scheme: &str) -> Result<(), Error> {
+        let params = serde_json::json!({ "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        self.client.issue_cmd(Cdp { cmd: "Emulation.setEmulatedMedia", params }).await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the viewport.
+    pub async fn screenshot(&self, path: &Path) -> Result<(), Error> {
+        let png = self.client.screenshot().await?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
+    /// Types an API key into Settings, as a user would. With `remember`, the key survives a
+    /// reload of this tab (sessionStorage); without, a reload forgets it.
+    pub async fn sign_in(&self, server: &Server, key: &str, remember: bool) -> Result<(), Error> {
+        self.client.goto(&format!("{}/settings", server.url)).await?;
+        self.wait_for(Locator::XPath(&find::labelled("API key"))).await?.send_keys(key).await?;
+        if remember {
+            self.client.find(Locator::XPath(&find::labelled("Remember for this tab (sessionStorage)"))).await?.click().await?;
+        }
+        self.client.find(Locator::XPath(&find::button("Save key"))).await?.click().await?;
+        self.wait_for(Locator::XPath("//*[contains(text(), 'is in use')]")).await?;
+        Ok(())
+    }
+}
+
 fn free_port() -> Result<u16, Error> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

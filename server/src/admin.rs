@@ -41,6 +41,8 @@ pub fn router(admin: Admin) -> Router {
         .route("/__sim/reset", post(reset))
         .route("/__sim/state", get(state))
         .layer(from_fn(loopback_only))
+        // Browser tests run from the test runner's origin and toggle faults from the page.
+        .layer(crate::cors::layer())
         .with_state(admin)
 }
 

@@ -79,23 +79,6 @@ pub async fn require_api_key(mut req: Request, next: Next) -> Response {
     }
 }
 
-/// Data plane: the same keys work there (the CLIs reuse the control-plane key, §5); the
-/// failure is a Milvus-style authentication error.
-pub async fn require_dataplane_key(mut req: Request, next: Next) -> Response {
-    match caller_for(req.headers()) {
-        Some(caller) => {
-            req.extensions_mut().insert(caller);
-            next.run(req).await
-        }
-        None => ApiError::http(
-            StatusCode::UNAUTHORIZED,
-            1800,
-            "user hasn't authenticated: the token is not valid for this cluster",
-        )
-        .into_response(),
-    }
-}
-
 /// The 96015 permission error for operations that need Owner or Admin.
 pub fn require_manage(caller: &Caller, cluster_id: &str) -> Result<(), ApiError> {
     if caller.role.can_manage_backups() {

@@ -203,9 +203,12 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
         server_holds_key: holds_key,
     };
     app = app
+        // CORS too: a console served from another origin (or a browser test) reads it.
         .route(
             "/config.json",
-            get(config::handler).with_state(console_config),
+            get(config::handler)
+                .with_state(console_config)
+                .layer(cors::layer()),
         )
         .fallback(move |req: Request| {
             let files = files.clone();

@@ -166,8 +166,25 @@ async fn main() -> ExitCode {
         }
     }
     println!();
-    let _ = tokio::signal::ctrl_c().await;
+    wait_for_stop_signal().await;
     println!("shutting down");
     server.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Ctrl-C, or SIGTERM (what `kill` and test harnesses send). The state is saved at every
+/// change, so even a hard kill loses nothing; this just closes connections politely.
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

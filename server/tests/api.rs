@@ -154,13 +154,14 @@ async fn describe_cluster_points_connect_address_back_here() {
         .get(format!("{}/v2/clusters/{PROD_SEARCH}", s.url))
         .bearer_auth(OWNER)
         .header("host", "console.example:9999")
+        .header("x-forwarded-proto", "https")
         .send()
         .await
         .expect("send");
     let v: Value = serde_json::from_str(&other.text().await.expect("text")).expect("json");
     assert_eq!(
         v["data"]["connectAddress"],
-        format!("http://console.example:9999/dataplane/{PROD_SEARCH}")
+        format!("https://console.example:9999/dataplane/{PROD_SEARCH}")
     );
     s.get("/v2/clusters/in01-000000000000000", OWNER)
         .await
@@ -240,13 +241,16 @@ async fn data_plane_lists_databases_and_collections() {
     )
     .await;
     assert_eq!(missing["code"], 800);
-    let (st, _) = post(
+    let (st, body) = post(
         format!("{base}/v2/vectordb/databases/list"),
         "bad-key",
         json!({}),
     )
     .await;
-    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        (st, body["code"].as_i64()),
+        (StatusCode::UNAUTHORIZED, Some(1800))
+    );
     let (st, _) = post(
         format!(
             "{}/dataplane/{PROD_ARCHIVE}/v2/vectordb/databases/list",
@@ -352,7 +356,8 @@ async fn cluster_backup_job_runs_to_available() {
             assert_eq!(j["reason"], "");
             break;
         }
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Under 20 polls per second: the rate limit applies to tests too.
+        tokio::time::sleep(Duration::from_millis(60)).await;
     }
     assert_eq!(seen.last().map(String::as_str), Some("SUCCESSFUL"));
     assert!(
@@ -1072,6 +1077,27 @@ async fn restore_cluster_creates_a_new_cluster() {
         )
         .await;
     assert_eq!(dbs.ok().clone(), json!(["default", "catalog", "support"]));
+    // The one-time db_admin password works on that cluster's endpoint, and only there.
+    let token = format!("db_admin:{}", d["password"].as_str().expect("pw"));
+    let own = s
+        .post(
+            &format!("/dataplane/{new_id}/v2/vectordb/databases/list"),
+            &token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(own.ok().as_array().map(Vec::len), Some(3));
+    let other = s
+        .post(
+            &format!("/dataplane/{STAGING_MAIN}/v2/vectordb/databases/list"),
+            &token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (other.status, other.code()),
+        (StatusCode::UNAUTHORIZED, 1800)
+    );
     // Standard projects cap a cluster at 32 CUs.
     s.post(&path, OWNER, json!({"projectId": PROJECT_STAGING, "clusterName": "too-big", "cuSize": 64, "collectionStatus": "KEEP"})).await.biz_error(96023);
 }
@@ -1356,6 +1382,17 @@ async fn cors_preflight_and_exposed_headers() {
             .to_ascii_lowercase()
             .contains("retry-after")
     );
+    // config.json and the test controls are readable cross-origin too (browser tests).
+    for path in ["/config.json", "/__sim/faults"] {
+        let r = s
+            .client
+            .get(format!("{}{path}", s.url))
+            .header("origin", "http://127.0.0.1:9")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+    }
 }
 
 #[tokio::test]
@@ -1559,4 +1596,52 @@ async fn unknown_api_paths_are_json_404s() {
         .await
         .expect("send");
     assert_eq!(bad_json.status(), StatusCode::BAD_REQUEST);
+    let huge = s
+        .client
+        .post(format!("{}{}", s.url, create_path(PROD_SEARCH)))
+        .bearer_auth(OWNER)
+        .body(vec![b' '; 5 * 1024 * 1024])
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn deleting_a_backup_cancels_its_pending_copies() {
+    let s = start_with(|o| o.job_speed = 1.0).await;
+    let r = s
+        .post(
+            &create_path(PROD_SEARCH),
+            OWNER,
+            json!({"backupType": "CLUSTER", "crossRegionCopies": [{"regionId": "aws-eu-central-1"}]}),
+        )
+        .await;
+    let d = r.ok().clone();
+    let (id, job) = (
+        d["backupId"].as_str().expect("id"),
+        d["jobId"].as_str().expect("job"),
+    );
+    s.admin(Method::POST, &format!("/__sim/jobs/{job}/finish"), None)
+        .await
+        .ok();
+    let state = s.admin(Method::GET, "/__sim/state", None).await.json;
+    let copy = state["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .find(|j| j["after"] == job)
+        .and_then(|j| j["jobId"].as_str())
+        .expect("copy job")
+        .to_string();
+    assert_ne!(
+        s.get(&format!("/v2/jobs/{copy}"), OWNER).await.ok()["status"],
+        "SUCCESSFUL"
+    );
+    s.delete(&format!("/v2/clusters/{PROD_SEARCH}/backups/{id}"), OWNER)
+        .await
+        .ok();
+    let c = s.get(&format!("/v2/jobs/{copy}"), OWNER).await.ok().clone();
+    assert_eq!(c["status"], "CANCELED");
+    assert!(c["reason"].as_str().is_some_and(|r| r.contains("deleted")));
 }

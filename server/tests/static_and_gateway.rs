@@ -429,3 +429,67 @@ async fn admin_routes_answer_only_loopback_peers() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_corrupt_state_file_is_refused_with_a_hint() {
+    let dir = tempfile::tempdir().expect("t");
+    std::fs::write(dir.path().join("state.json"), "{ not json").expect("write");
+    let err = backup_server::start(backup_server::Options::for_tests(dir.path()))
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("--reset"), "{err}");
+    let mut o = backup_server::Options::for_tests(dir.path());
+    o.reset = true;
+    let s = backup_server::start(o).await.expect("reset starts");
+    s.shutdown().await;
+}
+
+/// The real binary: first line `listening on http://ADDR:PORT`, then the keys; stops on SIGTERM.
+#[tokio::test]
+async fn the_binary_prints_where_it_listens_first() {
+    use std::io::{BufRead, BufReader};
+    backup_server::install_tls_provider();
+    let dir = tempfile::tempdir().expect("t");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backup-server"))
+        .args(["--port", "0", "--job-speed", "100"])
+        .arg("--state")
+        .arg(dir.path().join("s.json"))
+        .arg("--dist")
+        .arg(dir.path().join("no-dist"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    out.read_line(&mut first).expect("line");
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("first line")
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{first}"
+    );
+    let mut banner = String::new();
+    for _ in 0..12 {
+        out.read_line(&mut banner).expect("line");
+    }
+    for key in [OWNER, ADMIN, READWRITE, READONLY] {
+        assert!(banner.contains(key), "{banner}");
+    }
+    let r = reqwest::Client::new()
+        .get(format!("{url}/v2/projects"))
+        .bearer_auth(OWNER)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK);
+    let _ = std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status();
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "SIGTERM is a clean stop: {status}");
+}

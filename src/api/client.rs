@@ -26,6 +26,9 @@ pub struct ApiClient {
     base: String,
     key: Option<ApiKey>,
     timeout_ms: u32,
+    /// Gateway mode: data-plane calls go through the server (`/dataplane/{clusterId}`), which
+    /// resolves the cluster's address itself, instead of straight to `connectAddress`.
+    data_plane_via_server: bool,
 }
 
 thread_local! {
@@ -50,7 +53,21 @@ fn enc(s: &str) -> String {
 
 impl ApiClient {
     pub fn new(base: String, key: Option<ApiKey>) -> Self {
-        ApiClient { base: base.trim_end_matches('/').to_owned(), key, timeout_ms: TIMEOUT_MS }
+        ApiClient { base: base.trim_end_matches('/').to_owned(), key, timeout_ms: TIMEOUT_MS, data_plane_via_server: false }
+    }
+
+    pub fn with_data_plane_via_server(mut self, yes: bool) -> Self {
+        self.data_plane_via_server = yes;
+        self
+    }
+
+    /// Where a cluster's data-plane API is: its `connectAddress`, or the gateway's route to it.
+    pub fn data_plane_url(&self, cluster: &Cluster) -> String {
+        if self.data_plane_via_server || cluster.connect_address.is_empty() {
+            format!("{}/dataplane/{}", self.base, enc(&cluster.cluster_id))
+        } else {
+            cluster.connect_address.trim_end_matches('/').to_owned()
+        }
     }
 
     pub fn with_timeout(mut self, ms: u32) -> Self {

@@ -29,6 +29,9 @@ pub fn ClusterTable(
     /// Accessible name of the table (its caption).
     #[prop(into)]
     caption: String,
+    /// When given, each row has a "Create Backup" button that calls it.
+    #[prop(optional)]
+    on_create: Option<Callback<Cluster>>,
 ) -> impl IntoView {
     let region_label = caption.clone();
     view! {
@@ -42,18 +45,32 @@ pub fn ClusterTable(
                         <th scope="col">"Tier"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Region"</th>
+                        {on_create.is_some().then(|| view! { <th scope="col">"Actions"</th> })}
                     </tr>
                 </thead>
                 <tbody>
                     {clusters.into_iter().map(|c| {
                         let tone = cluster_status_tone(&c.status);
+                        let href = format!("/clusters/{}", c.cluster_id);
+                        let action = on_create.map(|cb| {
+                            let name = c.cluster_name.clone();
+                            let target = c.clone();
+                            view! {
+                                <td>
+                                    <button type="button" class="small" on:click=move |_| cb.run(target.clone())>
+                                        "Create Backup" <span class="visually-hidden">" for " {name}</span>
+                                    </button>
+                                </td>
+                            }
+                        });
                         view! {
                             <tr>
-                                <th scope="row">{c.cluster_name.clone()}</th>
+                                <th scope="row"><a href=href>{c.cluster_name.clone()}</a></th>
                                 <td><code>{c.cluster_id.clone()}</code></td>
                                 <td>{tier_label(&c)}</td>
                                 <td><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
                                 <td>{c.region_id.clone()}</td>
+                                {action}
                             </tr>
                         }
                     }).collect_view()}

@@ -1,6 +1,9 @@
 //! Reusable view pieces.
 pub mod cluster_table;
+pub mod create_backup;
 pub mod error_panel;
 pub mod header;
+pub mod job_table;
 pub mod needs_key;
 pub mod status_badge;
+pub mod toasts;

@@ -4,6 +4,7 @@ use api_types::{ApiError, Cluster, Project};
 use leptos::prelude::*;
 
 use crate::api::ApiClient;
+use crate::components::create_backup::CreateBackupTarget;
 use crate::components::{cluster_table::ClusterTable, error_panel::ErrorPanel, needs_key::NeedsKey};
 use crate::rules::format;
 use crate::state::Connection;
@@ -50,7 +51,11 @@ pub fn ClustersPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading clusters…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Some(Ok(overview)) => view! { <OverviewView overview/> }.into_any(),
+                        Some(Ok(overview)) => {
+                            let target = CreateBackupTarget::get();
+                            let on_create = Callback::new(move |c| target.open(c));
+                            view! { <OverviewView overview on_create/> }.into_any()
+                        }
                         Some(Err(error)) => view! {
                             <ErrorPanel error retry=Callback::new(move |_| data.refetch())/>
                         }.into_any(),
@@ -63,7 +68,12 @@ pub fn ClustersPage() -> impl IntoView {
 }
 
 #[component]
-pub fn OverviewView(overview: Overview) -> impl IntoView {
+pub fn OverviewView(
+    overview: Overview,
+    /// Offered as each cluster's "Create Backup" button.
+    #[prop(optional)]
+    on_create: Option<Callback<Cluster>>,
+) -> impl IntoView {
     let total: usize = overview.groups.iter().map(|(_, c)| c.len()).sum::<usize>() + overview.orphans.len();
     let empty = total == 0;
     view! {
@@ -87,7 +97,7 @@ pub fn OverviewView(overview: Overview) -> impl IntoView {
                     {if clusters.is_empty() {
                         view! { <p class="muted">"No clusters in this project."</p> }.into_any()
                     } else {
-                        view! { <ClusterTable clusters caption/> }.into_any()
+                        view! { <ClusterTable clusters caption on_create=on_create.unwrap_or_else(|| Callback::new(|_| ())) /> }.into_any()
                     }}
                 </section>
             }
@@ -95,7 +105,7 @@ pub fn OverviewView(overview: Overview) -> impl IntoView {
         {(!overview.orphans.is_empty()).then(|| view! {
             <section class="project" aria-labelledby="project-other">
                 <h2 id="project-other">"Other clusters"</h2>
-                <ClusterTable clusters=overview.orphans caption="Clusters of other projects"/>
+                <ClusterTable clusters=overview.orphans caption="Clusters of other projects" on_create=on_create.unwrap_or_else(|| Callback::new(|_| ()))/>
             </section>
         })}
     }

@@ -1,12 +1,168 @@
-//! `/jobs`: the jobs this console follows. (The job register and live polling come with the
-//! Jobs issue; until then the page says what it will hold.)
+//! `/jobs` and `/jobs/:id`: every job the console follows, live. Filters live in the URL query
+//! (`?status=FAILED&type=backup&cluster=in01-…`), so a view can be shared.
 
 use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::components::error_panel::ErrorPanel;
+use crate::components::job_table::JobTable;
+use crate::rules::job_register::{normalize_job_id, JobKind};
+use crate::rules::time;
+use crate::state::jobs::{now_ms, Jobs};
+
+const STATUSES: &[(&str, &str)] = &[
+    ("PENDING", "Pending"),
+    ("IN_PROGRESS", "In progress"),
+    ("SUCCESSFUL", "Successful"),
+    ("FAILED", "Failed"),
+    ("CANCELING", "Canceling"),
+    ("CANCELED", "Canceled"),
+    ("unknown", "Unknown"),
+];
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
+    let jobs = Jobs::get();
+    let params = use_params_map();
+    let query = use_query_map();
+    let navigate = use_navigate();
+
+    let selected = Signal::derive(move || params.with(|p| p.get("id")).and_then(|id| normalize_job_id(&id)));
+    // A job opened by link is followed from then on.
+    Effect::new(move |_| {
+        if let Some(id) = selected.get() {
+            jobs.follow(&id);
+        }
+    });
+
+    let filter = move |name: &str| query.with(|q| q.get(name)).filter(|v| !v.is_empty());
+    let ids = Signal::derive(move || {
+        let (status, kind, cluster) = (filter("status"), filter("type"), filter("cluster"));
+        jobs.register.with(|r| {
+            r.filtered(status.as_deref(), kind.as_deref(), cluster.as_deref()).into_iter().map(|e| e.job_id.clone()).collect::<Vec<_>>()
+        })
+    });
+    let clusters = Memo::new(move |_| {
+        let mut v: Vec<(String, String)> = jobs.register.with(|r| {
+            r.entries().iter().filter(|e| !e.cluster_id.is_empty()).map(|e| (e.cluster_id.clone(), e.cluster_name.clone())).collect()
+        });
+        v.sort();
+        v.dedup_by(|a, b| a.0 == b.0);
+        v
+    });
+
+    let set_filter = {
+        let navigate = navigate.clone();
+        move |name: &'static str, value: String| {
+            let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
+                ["status", "type", "cluster"].iter().filter(|k| **k != name).filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+            });
+            if !value.is_empty() {
+                pairs.push((name.to_owned(), value));
+            }
+            let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect();
+            let path = selected.get_untracked().map_or("/jobs".to_owned(), |id| format!("/jobs/{id}"));
+            let url = if qs.is_empty() { path } else { format!("{path}?{}", qs.join("&")) };
+            navigate(&url, NavigateOptions { replace: true, ..Default::default() });
+        }
+    };
+    let set_status = { let f = set_filter.clone(); move |v| f("status", v) };
+    let set_type = { let f = set_filter.clone(); move |v| f("type", v) };
+    let set_cluster = move |v| set_filter("cluster", v);
+
+    // "Follow a job" by id.
+    let draft = RwSignal::new(String::new());
+    let follow_error = RwSignal::new(None::<&'static str>);
+    let follow = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            match normalize_job_id(&draft.get()) {
+                Some(id) => {
+                    follow_error.set(None);
+                    draft.set(String::new());
+                    jobs.follow(&id);
+                    navigate(&format!("/jobs/{id}"), NavigateOptions::default());
+                }
+                None => follow_error.set(Some("A job id looks like job-0123abcd…: letters, digits, - and _ only.")),
+            }
+        }
+    };
+
+    let live = move || {
+        jobs.clock.track();
+        let active = jobs.active_count();
+        let ago = jobs.last_update_ms.get().map(|t| now_ms().saturating_sub(t) / 1000);
+        match (active, ago) {
+            (0, _) => "Idle: every job has finished, nothing is being polled.".to_owned(),
+            (n, Some(s)) => format!("Live, updated {s} s ago · following {n} unfinished job{}", if n == 1 { "" } else { "s" }),
+            (n, None) => format!("Live · following {n} unfinished job{}", if n == 1 { "" } else { "s" }),
+        }
+    };
+
     view! {
-        <h1>"Jobs"</h1>
-        <p class="notice">"Backup and restore jobs started from this console will be listed here with their progress."</p>
+        <div class="page-head">
+            <h1>"Jobs"</h1>
+            <div class="live">
+                <span class="live-text">{live}</span>
+                <button type="button" on:click=move |_| jobs.refresh_now()>"Refresh"</button>
+            </div>
+        </div>
+        {move || jobs.last_error.get().map(|(at, error)| view! {
+            <div class="stale-note">
+                <p>"The last update failed at " {time::format_utc(at)} ". The table shows the last good data; the console keeps retrying."</p>
+                <ErrorPanel error/>
+            </div>
+        })}
+        <div class="toolbar">
+            <label class="inline">
+                "Status"
+                <select on:change:target=move |ev| set_status(ev.target().value())>
+                    <option value="" selected=move || filter("status").is_none()>"All"</option>
+                    {STATUSES.iter().map(|(v, l)| view! { <option value=*v selected=move || filter("status").as_deref() == Some(*v)>{*l}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="inline">
+                "Type"
+                <select on:change:target=move |ev| set_type(ev.target().value())>
+                    <option value="" selected=move || filter("type").is_none()>"All"</option>
+                    {JobKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=move || filter("type").as_deref() == Some(k.as_str())>{k.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="inline">
+                "Cluster"
+                <select on:change:target=move |ev| set_cluster(ev.target().value())>
+                    <option value="" selected=move || filter("cluster").is_none()>"All"</option>
+                    <For each=move || clusters.get() key=|c| c.0.clone() let:c>
+                        {
+                            let id = c.0.clone();
+                            let label = if c.1.is_empty() { c.0.clone() } else { c.1.clone() };
+                            view! { <option value=c.0.clone() selected=move || filter("cluster").as_deref() == Some(id.as_str())>{label}</option> }
+                        }
+                    </For>
+                </select>
+            </label>
+            <form class="follow" on:submit=follow>
+                <label for="follow-job">"Job ID"</label>
+                <input id="follow-job" type="text" autocomplete="off" spellcheck="false" placeholder="job-…"
+                    aria-describedby="follow-job-error"
+                    prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value())/>
+                <button type="submit">"Follow job"</button>
+                <span id="follow-job-error" class="field-error">{move || follow_error.get()}</span>
+            </form>
+        </div>
+        <Show
+            when=move || !ids.with(Vec::is_empty)
+            fallback=move || view! {
+                <p class="notice">{move || if jobs.register.with(|r| r.is_empty()) {
+                    "No jobs yet. Backups and restores started from this console appear here, and so does any job id you follow."
+                } else {
+                    "No job matches these filters."
+                }}</p>
+            }
+        >
+            <JobTable ids selected/>
+        </Show>
     }
 }

@@ -1,5 +1,6 @@
 //! One file per route.
 pub mod backups;
+pub mod cluster;
 pub mod clusters;
 pub mod jobs;
 pub mod not_found;

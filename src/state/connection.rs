@@ -68,7 +68,8 @@ impl Connection {
     /// A client for the current settings; reading it inside a resource makes the resource
     /// refetch when the settings change.
     pub fn client(&self) -> ApiClient {
-        ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() })
+        let gateway = self.deploy.with(|d| d.as_ref().and_then(|d| d.mode.as_deref()) == Some("gateway"));
+        ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() }).with_data_plane_via_server(gateway)
     }
 
     pub fn set_key(&self, key: ApiKey, remember: bool) {

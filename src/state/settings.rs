@@ -43,6 +43,11 @@ impl ApiKey {
         format!("Bearer {}", self.0)
     }
 
+    /// A fingerprint for in-memory bookkeeping (what the console learned about this key).
+    pub fn fingerprint(&self) -> u64 {
+        super::roles::fingerprint(&self.0)
+    }
+
     /// A hint that tells keys apart without revealing them: the last four characters.
     pub fn hint(&self) -> String {
         let tail: String = self.0.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();

@@ -598,6 +598,7 @@ pub async fn restore_cluster(
         create_progress: 0,
         databases,
         backup_counter: 0,
+        db_admin_password: Some(password.clone()),
     });
     let fail_rate = st.fail_rate();
     let job_id = st.push_job(

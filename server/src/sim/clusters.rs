@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
 use super::state::{Cluster, JobKind, Project, SimState, Tier};
-use super::{SimApp, request_host};
+use super::{SimApp, request_origin};
 use crate::api::{ApiError, ApiResult, ok};
 use crate::time_util::iso;
 
@@ -111,8 +111,8 @@ pub fn require_dedicated(c: &Cluster) -> Result<(), ApiError> {
     }
 }
 
-pub fn connect_address(host: &str, cluster_id: &str) -> String {
-    format!("http://{host}/dataplane/{cluster_id}")
+pub fn connect_address(origin: &str, cluster_id: &str) -> String {
+    format!("{origin}/dataplane/{cluster_id}")
 }
 
 fn project_json(st: &SimState, p: &Project) -> Value {
@@ -207,7 +207,7 @@ pub async fn list_clusters(
 ) -> ApiResult {
     let q = query_map(q);
     let (page_size, current_page) = paging(&q)?;
-    let host = request_host(&headers, &app.bound);
+    let host = request_origin(&headers, &app.bound);
     let st = app.sim.lock();
     // Undocumented but harmless: a projectId filter (the console may send one).
     let mut clusters: Vec<&Cluster> = st
@@ -236,7 +236,7 @@ pub async fn describe_cluster(
     headers: HeaderMap,
     Path(cluster_id): Path<String>,
 ) -> ApiResult {
-    let host = request_host(&headers, &app.bound);
+    let host = request_origin(&headers, &app.bound);
     let st = app.sim.lock();
     let c = find_cluster(&st, &cluster_id)?;
     ok(cluster_describe(&st, c, &host))

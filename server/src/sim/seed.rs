@@ -84,6 +84,7 @@ fn cluster(
         create_progress: if status == "CREATING" { 40 } else { 100 },
         databases,
         backup_counter: 0,
+        db_admin_password: None,
     }
 }
 

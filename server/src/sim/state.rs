@@ -62,6 +62,10 @@ pub struct Cluster {
     pub databases: Vec<Database>,
     /// Numbers the `{clusterName}_backupN` names.
     pub backup_counter: u64,
+    /// Set by Restore Cluster (the only time the API reveals it): the data plane then also
+    /// accepts `Bearer db_admin:<password>` for this cluster (reference §5).
+    #[serde(default)]
+    pub db_admin_password: Option<String>,
 }
 
 impl Cluster {

@@ -138,10 +138,15 @@ impl TestServer {
         self.send(method, path, None, body).await
     }
 
-    /// Polls Describe Job until it ends (the tests run jobs at high speed).
+    /// Polls Describe Job until it ends (the tests run jobs at high speed). Stays under the
+    /// rate limit, and waits as told if it hits it anyway.
     pub async fn wait_job(&self, job_id: &str) -> Value {
-        for _ in 0..400 {
+        for _ in 0..300 {
             let r = self.get(&format!("/v2/jobs/{job_id}"), OWNER).await;
+            if r.status == StatusCode::TOO_MANY_REQUESTS {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
             let d = r.ok().clone();
             if matches!(
                 d["status"].as_str(),
@@ -149,7 +154,7 @@ impl TestServer {
             ) {
                 return d;
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            tokio::time::sleep(Duration::from_millis(60)).await;
         }
         panic!("job {job_id} did not end");
     }

@@ -1,0 +1,50 @@
+//! The eligibility checklist: every rule as a line with its state and fix, in visible text.
+
+use leptos::prelude::*;
+
+use crate::rules::eligibility::{CheckLine, LineState};
+
+fn state_class(s: LineState) -> &'static str {
+    match s {
+        LineState::Pass => "check check-pass",
+        LineState::Fail => "check check-fail",
+        LineState::Unknown => "check check-unknown",
+        LineState::Checking => "check check-checking",
+    }
+}
+
+fn state_icon(s: LineState) -> &'static str {
+    match s {
+        LineState::Pass => "✓",
+        LineState::Fail => "✕",
+        LineState::Unknown => "?",
+        LineState::Checking => "…",
+    }
+}
+
+#[component]
+pub fn Checklist(#[prop(into)] lines: Signal<Vec<CheckLine>>) -> impl IntoView {
+    view! {
+        <ul class="checklist" aria-label="Before you create a backup">
+            <For each=move || lines.get() key=|l| (l.id, l.state, l.detail.clone()) let:line>
+                <li class=state_class(line.state) data-rule=line.id>
+                    <span class="check-icon" aria-hidden="true">{state_icon(line.state)}</span>
+                    <span class="check-body">
+                        <span class="check-label">{line.label.clone()}</span>
+                        " "
+                        <span class="check-state">{line.state.label()}</span>
+                        <span class="check-detail">{line.detail.clone()}</span>
+                        {line.fix.clone().map(|f| {
+                            let external = f.href.starts_with("http");
+                            view! {
+                                <a class="check-fix" href=f.href target=external.then_some("_blank") rel=external.then_some("noopener")>
+                                    {f.label}
+                                </a>
+                            }
+                        })}
+                    </span>
+                </li>
+            </For>
+        </ul>
+    }
+}

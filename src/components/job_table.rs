@@ -1,0 +1,147 @@
+//! The jobs table. Rows are keyed by job id and each reads only its own entry, so a poll that
+//! changes 10 jobs re-renders those 10 rows.
+
+use api_types::JobStatus;
+use leptos::prelude::*;
+
+use super::status_badge::{StatusBadge, Tone};
+use crate::rules::job_register::JobEntry;
+use crate::rules::time;
+use crate::state::jobs::Jobs;
+
+pub fn job_tone(s: Option<&JobStatus>) -> Tone {
+    match s {
+        Some(JobStatus::Successful) => Tone::Ok,
+        Some(JobStatus::InProgress | JobStatus::Pending) => Tone::Busy,
+        Some(JobStatus::Failed) => Tone::Bad,
+        Some(JobStatus::Canceling | JobStatus::Canceled) => Tone::Warn,
+        Some(JobStatus::Unknown(_)) | None => Tone::Muted,
+    }
+}
+
+/// Local time for display; the UTC text goes in the hover title.
+fn local_time(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+#[component]
+fn Time(#[prop(into)] iso: String) -> impl IntoView {
+    match time::parse_iso8601_utc_ms(&iso) {
+        Some(ms) => view! { <time datetime=iso.clone() title=time::format_utc(ms)>{local_time(ms)}</time> }.into_any(),
+        None if iso.is_empty() => view! { <span class="muted">"—"</span> }.into_any(),
+        None => view! { <span>{iso}</span> }.into_any(),
+    }
+}
+
+#[component]
+pub fn JobTable(
+    /// The ids to show, in order (already filtered).
+    #[prop(into)]
+    ids: Signal<Vec<String>>,
+    /// The job to highlight (`/jobs/:id`).
+    #[prop(into)]
+    selected: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" aria-label="Jobs" tabindex="0">
+            <table class="data-table jobs-table">
+                <caption class="visually-hidden">"Jobs"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Job ID"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Cluster"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Progress"</th>
+                        <th scope="col">"Started"</th>
+                        <th scope="col">"Ended"</th>
+                        <th scope="col">"Duration"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || ids.get() key=|id| id.clone() let:id>
+                        <JobRow id selected/>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
+    let jobs = Jobs::get();
+    let entry = Memo::new({
+        let id = id.clone();
+        move |_| jobs.register.with(|r| r.get(&id).cloned()).unwrap_or_default()
+    });
+    let is_selected = Memo::new({
+        let id = id.clone();
+        move |_| selected.with(|s| s.as_deref() == Some(id.as_str()))
+    });
+    let stalled = {
+        let id = id.clone();
+        move || jobs.stalled_since(&id)
+    };
+    let copy = {
+        let id = id.clone();
+        move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&id);
+            }
+        }
+    };
+    view! {
+        <tr class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
+            <th scope="row">
+                <a href=format!("/jobs/{id}")><code>{id.clone()}</code></a>
+                <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>"Copy"</button>
+            </th>
+            <td>{move || entry.with(|e| e.kind.label())}</td>
+            <td>{move || entry.with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })}</td>
+            <td>{move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled()/> })}</td>
+            <td>{move || entry.with(|e| view! { <ProgressCell entry=e.clone()/> })}</td>
+            <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone()/> }))}</td>
+            <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone()/> }))}</td>
+            <td>{move || {
+                jobs.clock.track();
+                let now = crate::state::jobs::now_ms();
+                entry.with(|e| e.last.as_ref().and_then(|j| time::job_duration_ms(&j.start_time, &j.end_time, now)))
+                    .map(time::format_duration_ms)
+                    .unwrap_or_else(|| "—".into())
+            }}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn StatusCell(entry: JobEntry, stalled_since: Option<u64>) -> impl IntoView {
+    let status = entry.last.as_ref().map(|j| j.status.clone());
+    let label = status.as_ref().map_or("Waiting for first answer", |s| s.label()).to_owned();
+    let reason = entry.last.as_ref().map(|j| j.reason.clone()).filter(|r| !r.is_empty());
+    let failed = matches!(status, Some(JobStatus::Failed));
+    view! {
+        <StatusBadge label tone=job_tone(status.as_ref())/>
+        {stalled_since.filter(|_| !entry.is_terminal()).map(|since| view! {
+            <span class="stalled">"Stalled: no progress since " <time title=time::format_utc(since)>{local_time(since)}</time></span>
+        })}
+        {reason.map(|r| view! { <p class=if failed { "reason reason-failed" } else { "reason" }>{r}</p> })}
+    }
+}
+
+#[component]
+fn ProgressCell(entry: JobEntry) -> impl IntoView {
+    let pct = entry.last.as_ref().and_then(|j| j.progress);
+    let label = format!("Progress of job {}", entry.job_id);
+    match pct {
+        // A native <progress>: role progressbar with its value, and no inline style (the CSP
+        // forbids style attributes).
+        Some(p) => view! {
+            <progress class="progress" max="100" value=p.to_string() aria-label=label>{format!("{p}%")}</progress>
+            <span class="progress-text">{format!("{p}%")}</span>
+        }
+        .into_any(),
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    }
+}

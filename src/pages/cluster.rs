@@ -1,0 +1,90 @@
+//! `/clusters/:id`: one cluster, its backups, and its "Create Backup" button.
+
+use api_types::{BackupPage, Cluster};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::client::BackupFilter;
+use crate::components::cluster_table::{cluster_status_tone, tier_label};
+use crate::components::create_backup::CreateBackupTarget;
+use crate::components::status_badge::StatusBadge;
+use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey};
+use crate::pages::backups::BackupTable;
+use crate::rules::format;
+use crate::state::jobs::Jobs;
+use crate::state::Connection;
+
+#[component]
+pub fn ClusterPage() -> impl IntoView {
+    let conn = Connection::get();
+    let jobs = Jobs::get();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+
+    let cluster = LocalResource::new(move || {
+        let (ready, client, id) = (conn.ready(), conn.client(), id());
+        async move { if ready { Some(client.describe_cluster(&id).await) } else { None } }
+    });
+    let backups = LocalResource::new(move || {
+        jobs.finished.track();
+        let (ready, client, id) = (conn.ready(), conn.client(), id());
+        async move {
+            if !ready {
+                return None;
+            }
+            Some(client.list_backups(&BackupFilter { cluster_id: Some(id), ..Default::default() }).await)
+        }
+    });
+
+    view! {
+        <p class="breadcrumb"><a href="/clusters">"Clusters"</a> " / " {id}</p>
+        <Show when=move || conn.ready() fallback=NeedsKey>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading the cluster…"</p> }>
+                {move || Suspend::new(async move {
+                    match cluster.await {
+                        Some(Ok(c)) => view! { <ClusterSummary cluster=c/> }.into_any(),
+                        Some(Err(error)) => view! {
+                            <h1>"Cluster"</h1>
+                            <ErrorPanel error retry=Callback::new(move |_| cluster.refetch())/>
+                        }.into_any(),
+                        None => ().into_any(),
+                    }
+                })}
+            </Transition>
+            <section class="card" aria-labelledby="cluster-backups">
+                <h2 id="cluster-backups">"Backups"</h2>
+                <Transition fallback=|| view! { <p class="loading" role="status">"Loading backups…"</p> }>
+                    {move || Suspend::new(async move {
+                        let page: Option<Result<BackupPage, _>> = backups.await;
+                        match page {
+                            Some(Ok(page)) => view! { <BackupTable backups=page.backups/> }.into_any(),
+                            Some(Err(error)) => view! { <ErrorPanel error retry=Callback::new(move |_| backups.refetch())/> }.into_any(),
+                            None => ().into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn ClusterSummary(cluster: Cluster) -> impl IntoView {
+    let target = CreateBackupTarget::get();
+    let for_dialog = cluster.clone();
+    let tone = cluster_status_tone(&cluster.status);
+    view! {
+        <div class="page-head">
+            <h1>{cluster.cluster_name.clone()}</h1>
+            <button type="button" class="primary" on:click=move |_| target.open(for_dialog.clone())>"Create Backup"</button>
+        </div>
+        <dl class="facts">
+            <div><dt>"Cluster ID"</dt><dd><code>{cluster.cluster_id.clone()}</code></dd></div>
+            <div><dt>"Tier"</dt><dd>{tier_label(&cluster)}</dd></div>
+            <div><dt>"Status"</dt><dd><StatusBadge label=cluster.status.label().to_owned() tone/></dd></div>
+            <div><dt>"Region"</dt><dd>{cluster.region_id.clone()}</dd></div>
+            <div><dt>"CU"</dt><dd>{format!("{} × {}", cluster.cu_size.unwrap_or(0), if cluster.cu_type.is_empty() { "—" } else { &cluster.cu_type })}</dd></div>
+            <div><dt>"Storage"</dt><dd>{cluster.storage_size.map(format::bytes).unwrap_or_else(|| "—".into())}</dd></div>
+        </dl>
+    }
+}

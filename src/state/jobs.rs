@@ -1,0 +1,257 @@
+//! The app-wide job follower: the console's register of jobs (the API has no List Jobs) and one
+//! poller that keeps every unfinished job up to date while the tab is visible.
+//!
+//! The decisions (what to poll when, backoff, stalls) are `rules::polling::Scheduler`; this
+//! file only wires it to timers, fetches, the Page Visibility API and localStorage. A single
+//! timeout is armed for the scheduler's next wake-up; when nothing is active, none is.
+
+use std::time::Duration;
+
+use api_types::{ApiError, ErrorKind, Job, JobStatus};
+use leptos::leptos_dom::helpers::{set_timeout_with_handle, TimeoutHandle};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::settings::web::WebStore;
+use super::toasts::{ToastTone, Toasts};
+use super::Connection;
+use crate::rules::job_register::{JobEntry, JobKind, JobRegister};
+use crate::rules::polling::{PollPolicy, Scheduler, Transition};
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+#[derive(Clone, Copy)]
+pub struct Jobs {
+    pub register: RwSignal<JobRegister>,
+    scheduler: StoredValue<Scheduler>,
+    timer: StoredValue<Option<TimeoutHandle>>,
+    /// The base URL the register belongs to (one register per API).
+    base: StoredValue<String>,
+    /// When the last good answer arrived, for "Live, updated N s ago".
+    pub last_update_ms: RwSignal<Option<u64>>,
+    /// The last failed poll, kept beside the last good data.
+    pub last_error: RwSignal<Option<(u64, ApiError)>>,
+    /// Bumped when a backup or restore job finishes: lists of backups refetch once.
+    pub finished: RwSignal<u64>,
+    /// A clock for views that show ages ("updated 3 s ago", stalls): ticks each second while
+    /// something is active.
+    pub clock: RwSignal<u64>,
+    // Captured at creation: timer callbacks run outside the component tree, without context.
+    conn: Connection,
+    toasts: Toasts,
+}
+
+impl Jobs {
+    pub fn provide(conn: Connection, toasts: Toasts) -> Jobs {
+        let jobs = Jobs {
+            register: RwSignal::new(JobRegister::default()),
+            scheduler: StoredValue::new(Scheduler::new(PollPolicy::default())),
+            timer: StoredValue::new(None),
+            base: StoredValue::new(String::new()),
+            last_update_ms: RwSignal::new(None),
+            last_error: RwSignal::new(None),
+            finished: RwSignal::new(0),
+            clock: RwSignal::new(now_ms()),
+            conn,
+            toasts,
+        };
+        provide_context(jobs);
+
+        // (Re)load the register whenever the API base URL changes.
+        Effect::new(move |_| {
+            let base = conn.base_url();
+            jobs.load(&base);
+        });
+        jobs.watch_visibility();
+        jobs.watch_other_tabs();
+        jobs
+    }
+
+    pub fn get() -> Jobs {
+        expect_context::<Jobs>()
+    }
+
+    fn load(self, base: &str) {
+        self.base.set_value(base.to_owned());
+        let register = JobRegister::load(&WebStore::local(), base);
+        let now = now_ms();
+        let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+        self.scheduler.update_value(|s| {
+            *s = Scheduler::new(PollPolicy::default());
+            s.set_visible(!hidden, now);
+            for e in register.entries() {
+                s.track(&e.job_id, e.last.as_ref(), e.added_ms);
+            }
+        });
+        self.register.set(register);
+        self.clock.set(now);
+        self.kick();
+    }
+
+    fn save(self) {
+        let base = self.base.get_value();
+        self.register.with_untracked(|r| r.save(&WebStore::local(), &base));
+    }
+
+    /// Follows a job the console just started (or one opened by link).
+    pub fn add(self, entry: JobEntry) {
+        let now = now_ms();
+        self.scheduler.update_value(|s| s.track(&entry.job_id, entry.last.as_ref(), now));
+        self.register.update(|r| r.add(entry));
+        self.save();
+        self.kick();
+    }
+
+    pub fn remove(self, job_id: &str) {
+        self.scheduler.update_value(|s| s.untrack(job_id));
+        self.register.update(|r| r.remove(job_id));
+        self.save();
+        self.kick();
+    }
+
+    /// Polls every active job now (the manual refresh button).
+    pub fn refresh_now(self) {
+        let now = now_ms();
+        self.scheduler.update_value(|s| s.refresh(now));
+        self.kick();
+    }
+
+    /// Follows a job id a user opened by link or pasted (kept as "Opened by link").
+    pub fn follow(self, job_id: &str) {
+        if self.register.with_untracked(|r| r.get(job_id).is_none()) {
+            self.add(JobEntry { job_id: job_id.to_owned(), kind: JobKind::Opened, added_ms: now_ms(), ..Default::default() });
+        }
+    }
+
+    pub fn active_count(self) -> usize {
+        self.clock.track();
+        self.scheduler.with_value(|s| s.active_count())
+    }
+
+    pub fn stalled_since(self, job_id: &str) -> Option<u64> {
+        self.clock.track();
+        self.scheduler.with_value(|s| s.stalled_since(job_id))
+    }
+
+    /// Arms the one timer for the scheduler's next wake-up, or none when idle or hidden.
+    fn kick(self) {
+        if let Some(h) = self.timer.get_value() {
+            h.clear();
+        }
+        let now = now_ms();
+        let wake = self.scheduler.with_value(|s| s.next_wake(now));
+        // While something is active, views showing ages need a clock; it stops with the jobs.
+        let wake = match (wake, self.scheduler.with_value(|s| s.active_count()) > 0) {
+            (Some(at), true) => Some(at.min(now + 1_000)),
+            (w, _) => w,
+        };
+        let handle = wake.and_then(|at| {
+            set_timeout_with_handle(move || self.tick(), Duration::from_millis(at.saturating_sub(now))).ok()
+        });
+        self.timer.set_value(handle);
+    }
+
+    fn tick(self) {
+        let now = now_ms();
+        self.clock.set(now);
+        for t in self.scheduler.try_update_value(|s| s.check_stalls(now)).unwrap_or_default() {
+            self.announce(&t);
+        }
+        let due = self.scheduler.with_value(|s| s.due(now));
+        for job_id in due {
+            self.scheduler.update_value(|s| s.sent(&job_id, now));
+            let client = untrack(|| self.conn.client());
+            spawn_local(async move {
+                let result = client.describe_job(&job_id).await;
+                self.answer(&job_id, result);
+            });
+        }
+        self.kick();
+    }
+
+    fn answer(self, job_id: &str, result: Result<Job, ApiError>) {
+        let now = now_ms();
+        match result {
+            Ok(job) => {
+                let transitions = self.scheduler.try_update_value(|s| s.on_answer(job_id, &job, now)).unwrap_or_default();
+                let changed = self.register.try_update(|r| r.update_for(job_id, &job, now)).unwrap_or(false);
+                if changed {
+                    self.save();
+                }
+                self.last_update_ms.set(Some(now));
+                self.last_error.set(None);
+                for t in &transitions {
+                    self.announce(t);
+                }
+            }
+            Err(e) if e.kind == ErrorKind::Aborted => self.scheduler.update_value(|s| s.on_abort(job_id)),
+            Err(e) => {
+                self.scheduler.update_value(|s| s.on_error(job_id, e.retry_after_secs, js_sys::Math::random(), now));
+                self.last_error.set(Some((now, e)));
+            }
+        }
+        self.kick();
+    }
+
+    fn announce(self, t: &Transition) {
+        let toasts = self.toasts;
+        match t {
+            Transition::Finished { job_id, status, reason } => {
+                self.finished.update(|n| *n += 1);
+                let name = self.describe(job_id);
+                let link = Some(("View job".to_owned(), format!("/jobs/{job_id}")));
+                match status {
+                    JobStatus::Successful => toasts.push(format!("{name} finished successfully."), link, ToastTone::Success),
+                    JobStatus::Failed if !reason.is_empty() => toasts.push(format!("{name} failed: {reason}"), link, ToastTone::Error),
+                    JobStatus::Failed => toasts.push(format!("{name} failed."), link, ToastTone::Error),
+                    other => toasts.push(format!("{name} ended: {}.", other.label()), link, ToastTone::Info),
+                }
+            }
+            Transition::Stalled { job_id, .. } => {
+                let name = self.describe(job_id);
+                toasts.push(format!("{name} has made no progress for a while."), Some(("View job".into(), format!("/jobs/{job_id}"))), ToastTone::Info);
+            }
+            Transition::Resumed { .. } => {}
+        }
+    }
+
+    /// "Backup prod-search_backup3" or "Job job-…" for messages.
+    fn describe(self, job_id: &str) -> String {
+        self.register.with_untracked(|r| match r.get(job_id) {
+            Some(e) if !e.backup_name.is_empty() => format!("{} {}", e.kind.label(), e.backup_name),
+            Some(e) => format!("{} job {job_id}", e.kind.label()),
+            None => format!("Job {job_id}"),
+        })
+    }
+
+    /// Page Visibility API: no polling while the tab is hidden; everything at once on return.
+    fn watch_visibility(self) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let d = doc.clone();
+        let cb = Closure::<dyn Fn()>::new(move || {
+            let visible = !d.hidden();
+            self.scheduler.update_value(|s| s.set_visible(visible, now_ms()));
+            self.kick();
+        });
+        let _ = doc.add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
+        // The app lives as long as the page: the listener does too.
+        cb.forget();
+    }
+
+    /// Another tab wrote the register: read it again, so both tabs follow the same jobs.
+    fn watch_other_tabs(self) {
+        let Some(window) = web_sys::window() else { return };
+        let cb = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
+            if ev.key().is_some_and(|k| k.starts_with("zbc.jobs.")) {
+                let base = self.base.get_value();
+                self.load(&base);
+            }
+        });
+        let _ = window.add_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+}

@@ -1,0 +1,40 @@
+//! What the console has learned about each API key's role. No API tells a key's role in
+//! advance; a permission error makes it definite ("denied"), a successful create too
+//! ("allowed"). Kept in memory only, keyed by a fingerprint of the key, never the key.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::rules::eligibility::RoleKnowledge;
+
+#[derive(Clone, Copy)]
+pub struct Roles(RwSignal<HashMap<u64, RoleKnowledge>>);
+
+/// FNV-1a: a stable, non-reversible fingerprint (not a secret-grade hash, and it need not be:
+/// it never leaves memory).
+pub fn fingerprint(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+impl Roles {
+    pub fn provide() -> Roles {
+        let r = Roles(RwSignal::new(HashMap::new()));
+        provide_context(r);
+        r
+    }
+
+    pub fn get() -> Roles {
+        expect_context::<Roles>()
+    }
+
+    pub fn of(&self, key_fingerprint: u64) -> RoleKnowledge {
+        self.0.with(|m| m.get(&key_fingerprint).cloned().unwrap_or(RoleKnowledge::Unknown))
+    }
+
+    pub fn learn(&self, key_fingerprint: u64, knowledge: RoleKnowledge) {
+        self.0.update(|m| {
+            m.insert(key_fingerprint, knowledge);
+        });
+    }
+}
