@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::client::BackupFilter;
 use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey, status_badge::{StatusBadge, Tone}};
 use crate::rules::format;
+use crate::state::jobs::Jobs;
 use crate::state::Connection;
 
 fn backup_tone(s: &BackupStatus) -> Tone {
@@ -21,7 +22,10 @@ fn backup_tone(s: &BackupStatus) -> Tone {
 #[component]
 pub fn BackupsPage() -> impl IntoView {
     let conn = Connection::get();
+    let jobs = Jobs::get();
     let data = LocalResource::new(move || {
+        // A backup or restore job finishing refreshes the list once.
+        jobs.finished.track();
         let ready = conn.ready();
         let client = conn.client();
         async move {

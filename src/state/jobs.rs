@@ -61,13 +61,23 @@ impl Jobs {
         };
         provide_context(jobs);
 
-        // (Re)load the register whenever the API base URL changes.
+        // The register of the current API now, and again whenever the base URL changes (for
+        // example when config.json arrives): jobs added meanwhile are never overwritten.
+        jobs.load(&untrack(|| conn.base_url()));
         Effect::new(move |_| {
             let base = conn.base_url();
-            jobs.load(&base);
+            if jobs.base.try_get_value().is_some_and(|b| b != base) {
+                jobs.load(&base);
+            }
         });
         jobs.watch_visibility();
         jobs.watch_other_tabs();
+        // When the app goes away (in tests, an unmount), no timer may fire on disposed state.
+        on_cleanup(move || {
+            if let Some(Some(h)) = jobs.timer.try_get_value() {
+                h.clear();
+            }
+        });
         jobs
     }
 
@@ -138,7 +148,15 @@ impl Jobs {
     }
 
     /// Arms the one timer for the scheduler's next wake-up, or none when idle or hidden.
+    /// False once the owning app was disposed; callbacks then do nothing.
+    fn alive(self) -> bool {
+        self.scheduler.try_with_value(|_| ()).is_some()
+    }
+
     fn kick(self) {
+        if !self.alive() {
+            return;
+        }
         if let Some(h) = self.timer.get_value() {
             h.clear();
         }
@@ -156,6 +174,9 @@ impl Jobs {
     }
 
     fn tick(self) {
+        if !self.alive() {
+            return;
+        }
         let now = now_ms();
         self.clock.set(now);
         for t in self.scheduler.try_update_value(|s| s.check_stalls(now)).unwrap_or_default() {
@@ -174,6 +195,9 @@ impl Jobs {
     }
 
     fn answer(self, job_id: &str, result: Result<Job, ApiError>) {
+        if !self.alive() {
+            return;
+        }
         let now = now_ms();
         match result {
             Ok(job) => {
@@ -233,6 +257,9 @@ impl Jobs {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
         let d = doc.clone();
         let cb = Closure::<dyn Fn()>::new(move || {
+            if !self.alive() {
+                return;
+            }
             let visible = !d.hidden();
             self.scheduler.update_value(|s| s.set_visible(visible, now_ms()));
             self.kick();
@@ -246,7 +273,7 @@ impl Jobs {
     fn watch_other_tabs(self) {
         let Some(window) = web_sys::window() else { return };
         let cb = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
-            if ev.key().is_some_and(|k| k.starts_with("zbc.jobs.")) {
+            if self.alive() && ev.key().is_some_and(|k| k.starts_with("zbc.jobs.")) {
                 let base = self.base.get_value();
                 self.load(&base);
             }

@@ -1,6 +1,6 @@
 //! Helpers for browser tests: a fresh host element per test, and finders that work the way a
 //! user does (label text, role and accessible name, button text).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -132,4 +132,23 @@ pub fn clear_storage() {
     let w = web_sys::window().unwrap();
     w.session_storage().unwrap().unwrap().clear().unwrap();
     w.local_storage().unwrap().unwrap().clear().unwrap();
+}
+
+/// Waits (up to 15 s) until `ok` holds, re-checking every 50 ms.
+pub async fn until(what: &str, mut ok: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        if ok() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// Chooses an option of a `<select>` as a user would: sets the value and fires `change`.
+pub fn choose(select: &web_sys::HtmlSelectElement, value: &str) {
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
 }
