@@ -16,7 +16,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 # The browser tests call the local server from the runner's origin: no COOP/COEP isolation.
 export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
 
-.PHONY: run test setup dist server test-native test-browser test-e2e size bench clean fuzz
+.PHONY: run test setup dist server test-native test-browser test-e2e size bench clean fuzz screenshots
 
 run: setup dist
 	cargo build --release -p backup-server
@@ -69,3 +69,10 @@ fuzz:
 screenshots: dist
 	cargo build -p backup-server
 	cargo run -p e2e --bin screenshots
+
+# Benchmark (not a test): sizes and speeds beside a baseline counter built in the same run.
+# BENCH_LOADS (default 10) loads per start-up figure; BENCH_MINUTE_SECS (60) for request counts.
+bench: dist
+	cd bench/counter && trunk build --release --offline
+	cargo build --release -p backup-server
+	E2E_SERVER_BIN=$(CURDIR)/target/release/backup-server cargo run --release -p e2e --bin bench

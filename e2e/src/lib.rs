@@ -27,9 +27,14 @@ pub struct Server {
 
 impl Server {
     pub async fn start(extra_args: &[&str]) -> Result<Server, Error> {
+        Self::start_with_dist(&workspace_root().join("dist"), extra_args).await
+    }
+
+    /// The server serving another build (the benchmark's baseline).
+    pub async fn start_with_dist(dist: &Path, extra_args: &[&str]) -> Result<Server, Error> {
         let root = workspace_root();
         let bin = std::env::var("E2E_SERVER_BIN").map(PathBuf::from).unwrap_or_else(|_| root.join("target/debug/backup-server"));
-        let dist = root.join("dist");
+        let dist = dist.to_path_buf();
         if !dist.join("index.html").exists() {
             return Err(format!("{} has no index.html: build the console first (make dist)", dist.display()).into());
         }

@@ -72,17 +72,18 @@ pub fn JobTable(
 #[component]
 fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
     let jobs = Jobs::get();
-    let entry = Memo::new({
-        let id = id.clone();
-        move |_| jobs.register.with(|r| r.get(&id).cloned()).unwrap_or_default()
-    });
+    // This row's own signal: answers for other jobs do not touch it.
+    let entry: Signal<JobEntry> = Signal::from(jobs.row(&id));
     let is_selected = Memo::new({
         let id = id.clone();
         move |_| selected.with(|s| s.as_deref() == Some(id.as_str()))
     });
+    // Only unfinished rows follow the clock (durations, stalls): a page of 1,000 finished jobs
+    // does no work per second.
+    let running = Memo::new(move |_| entry.with(|e| !e.is_terminal()));
     let stalled = {
         let id = id.clone();
-        move || jobs.stalled_since(&id)
+        move || if running.get() { jobs.stalled_since(&id) } else { None }
     };
     let copy = {
         let id = id.clone();
@@ -105,7 +106,9 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
             <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone()/> }))}</td>
             <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone()/> }))}</td>
             <td>{move || {
-                jobs.clock.track();
+                if running.get() {
+                    jobs.clock.track();
+                }
                 let now = crate::state::jobs::now_ms();
                 entry.with(|e| e.last.as_ref().and_then(|j| time::job_duration_ms(&j.start_time, &j.end_time, now)))
                     .map(time::format_duration_ms)

@@ -5,6 +5,7 @@
 //! file only wires it to timers, fetches, the Page Visibility API and localStorage. A single
 //! timeout is armed for the scheduler's next wake-up; when nothing is active, none is.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use api_types::{ApiError, ErrorKind, Job, JobStatus};
@@ -19,6 +20,8 @@ use super::toasts::{ToastTone, Toasts};
 use super::Connection;
 use crate::rules::job_register::{JobEntry, JobKind, JobRegister};
 use crate::rules::polling::{PollPolicy, Scheduler, Transition};
+
+const SAVE_DELAY_MS: u32 = 1_000;
 
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -40,6 +43,10 @@ pub struct Jobs {
     /// A clock for views that show ages ("updated 3 s ago", stalls): ticks each second while
     /// something is active.
     pub clock: RwSignal<u64>,
+    /// One signal per job for the rows: an answer notifies only its own row, not all 1,000.
+    rows: StoredValue<HashMap<String, ArcRwSignal<JobEntry>>>,
+    /// A write of the register is scheduled (see `save_soon`).
+    save_due: StoredValue<bool>,
     // Captured at creation: timer callbacks run outside the component tree, without context.
     conn: Connection,
     toasts: Toasts,
@@ -56,6 +63,8 @@ impl Jobs {
             last_error: RwSignal::new(None),
             finished: RwSignal::new(0),
             clock: RwSignal::new(now_ms()),
+            save_due: StoredValue::new(false),
+            rows: StoredValue::new(HashMap::new()),
             conn,
             toasts,
         };
@@ -97,21 +106,70 @@ impl Jobs {
                 s.track(&e.job_id, e.last.as_ref(), e.added_ms);
             }
         });
+        self.rows.update_value(|rows| {
+            rows.retain(|id, _| register.get(id).is_some());
+            for e in register.entries() {
+                match rows.get(&e.job_id) {
+                    Some(sig) => sig.set(e.clone()),
+                    None => {
+                        rows.insert(e.job_id.clone(), ArcRwSignal::new(e.clone()));
+                    }
+                }
+            }
+        });
         self.register.set(register);
         self.clock.set(now);
         self.kick();
     }
 
+    /// The signal of one job's entry, for its table row.
+    pub fn row(self, job_id: &str) -> ArcRwSignal<JobEntry> {
+        let current = self.register.with_untracked(|r| r.get(job_id).cloned()).unwrap_or_default();
+        self.rows
+            .try_update_value(|rows| rows.entry(job_id.to_owned()).or_insert_with(|| ArcRwSignal::new(current)).clone())
+            .unwrap_or_else(|| ArcRwSignal::new(JobEntry::default()))
+    }
+
+    /// Copies one job's entry from the register to its row signal.
+    fn sync_row(self, job_id: &str) {
+        let Some(entry) = self.register.with_untracked(|r| r.get(job_id).cloned()) else { return };
+        self.rows.update_value(|rows| match rows.get(job_id) {
+            Some(sig) => sig.set(entry),
+            None => {
+                rows.insert(job_id.to_owned(), ArcRwSignal::new(entry));
+            }
+        });
+    }
+
+    /// Writes the register now (used when the tab is being hidden, and for new jobs).
     fn save(self) {
+        self.save_due.set_value(false);
         let base = self.base.get_value();
         self.register.with_untracked(|r| r.save(&WebStore::local(), &base));
+    }
+
+    /// Poll answers are written at most once per `SAVE_DELAY_MS`: serialising a register of
+    /// 1,000 jobs for every answer would cost more than the answers themselves.
+    fn save_soon(self) {
+        if self.save_due.get_value() {
+            return;
+        }
+        self.save_due.set_value(true);
+        gloo_timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
+            if self.alive() && self.save_due.try_get_value().unwrap_or(false) {
+                self.save();
+            }
+        })
+        .forget();
     }
 
     /// Follows a job the console just started (or one opened by link).
     pub fn add(self, entry: JobEntry) {
         let now = now_ms();
         self.scheduler.update_value(|s| s.track(&entry.job_id, entry.last.as_ref(), now));
+        let id = entry.job_id.clone();
         self.register.update(|r| r.add(entry));
+        self.sync_row(&id);
         self.save();
         self.kick();
     }
@@ -204,7 +262,8 @@ impl Jobs {
                 let transitions = self.scheduler.try_update_value(|s| s.on_answer(job_id, &job, now)).unwrap_or_default();
                 let changed = self.register.try_update(|r| r.update_for(job_id, &job, now)).unwrap_or(false);
                 if changed {
-                    self.save();
+                    self.sync_row(job_id);
+                    self.save_soon();
                 }
                 self.last_update_ms.set(Some(now));
                 self.last_error.set(None);
@@ -261,6 +320,10 @@ impl Jobs {
                 return;
             }
             let visible = !d.hidden();
+            // Leaving the tab (or closing it) may be the last chance to write pending answers.
+            if !visible && self.save_due.get_value() {
+                self.save();
+            }
             self.scheduler.update_value(|s| s.set_visible(visible, now_ms()));
             self.kick();
         });

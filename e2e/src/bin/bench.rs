@@ -1,0 +1,249 @@
+//! `make bench`: size and speed of the release build, each beside a baseline built in the same
+//! run (a minimal Leptos counter, `bench/counter`), as ratios. Not a test: nothing here fails on
+//! a slow figure. Prints one table and writes it to bench/out/report.md.
+//!
+//! Figures:
+//! - first-load transfer (html, css, js, wasm; raw, gzip -9, brotli -q 11) of both builds;
+//! - navigation start → Clusters page showing the simulator's clusters, and → the Create Backup
+//!   dialog usable (median of BENCH_LOADS loads), beside the counter's first render;
+//! - Jobs view with 1,000 jobs in the register: navigation start → all rows rendered, and one
+//!   poll update that changes 10 rows (finish → every changed row shows it);
+//! - Describe Job requests the console sends in one minute with 0, 1 and 10 active jobs.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use e2e::{find, workspace_root, Browser, Error, Server};
+use fantoccini::Locator;
+use serde_json::{json, Value};
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn compressed(cmd: &str, args: &[&str], file: &Path) -> Result<u64, Error> {
+    let out = Command::new(cmd).args(args).arg(file).output()?;
+    if !out.status.success() {
+        return Err(format!("{cmd} failed on {}", file.display()).into());
+    }
+    Ok(out.stdout.len() as u64)
+}
+
+/// (kind, raw, gzip -9, brotli -q 11) per first-load file kind of a dist directory.
+fn transfer(dist: &Path) -> Result<Vec<(String, u64, u64, u64)>, Error> {
+    let mut rows: Vec<(String, u64, u64, u64)> = Vec::new();
+    for kind in ["html", "css", "js", "wasm"] {
+        let (mut raw, mut gz, mut br) = (0, 0, 0);
+        for entry in std::fs::read_dir(dist)? {
+            let path = entry?.path();
+            if path.extension().and_then(|e| e.to_str()) == Some(kind) {
+                raw += std::fs::metadata(&path)?.len();
+                gz += compressed("gzip", &["-9", "-c"], &path)?;
+                br += compressed("brotli", &["-q", "11", "-c"], &path)?;
+            }
+        }
+        rows.push((kind.to_owned(), raw, gz, br));
+    }
+    let total = rows.iter().fold((0, 0, 0), |a, r| (a.0 + r.1, a.1 + r.2, a.2 + r.3));
+    rows.push(("total".into(), total.0, total.1, total.2));
+    Ok(rows)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
+}
+
+/// Waits in the page until `condition` (a JS expression) holds, then returns performance.now()
+/// (milliseconds since navigation start).
+async fn page_time_when(b: &Browser, condition: &str) -> Result<f64, Error> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         const check = () => {{ if ({condition}) done(performance.now()); else requestAnimationFrame(check); }};
+         check();"
+    );
+    b.client.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(None, None, Some(Duration::from_secs(60)))).await?;
+    let v = b.client.execute_async(&script, vec![]).await?;
+    v.as_f64().ok_or_else(|| format!("no time from the page: {v}").into())
+}
+
+async fn admin(server: &Server, method: &str, path: &str, body: Value) -> Result<Value, Error> {
+    // The admin routes answer loopback only; a tiny HTTP/1.0 client keeps the bench free of an
+    // HTTP crate.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = server.url.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(host).await?;
+    let body = if body.is_null() { String::new() } else { body.to_string() };
+    let req = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await?;
+    let text = String::from_utf8_lossy(&out);
+    let json = text.split("\r\n\r\n").nth(1).unwrap_or("null");
+    Ok(serde_json::from_str::<Value>(json).unwrap_or(Value::Null).get("data").cloned().unwrap_or(Value::Null))
+}
+
+/// Starts `n` restore-collection jobs (they have no one-at-a-time rule) and returns their ids.
+async fn start_jobs(server: &Server, n: usize) -> Result<Vec<String>, Error> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let i = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let body = json!({
+            "destClusterId": "in01-9d4c2b7e1a5f305",
+            "dbCollections": [{"dbName": "qa", "destDbName": "qa", "collections": [
+                {"collectionName": "golden_queries", "destCollectionName": format!("bench_{i}_{}", std::process::id()), "destCollectionStatus": "LOADED"}
+            ]}]
+        });
+        let out = api_post(server, "/v2/clusters/in01-9d4c2b7e1a5f305/backups/backup7_0718293041526a7/restoreCollection", body).await?;
+        let id = out["data"]["jobId"].as_str().ok_or_else(|| format!("restore refused: {out}"))?;
+        ids.push(id.to_owned());
+    }
+    Ok(ids)
+}
+
+async fn api_post(server: &Server, path: &str, body: Value) -> Result<Value, Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = server.url.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(host).await?;
+    let body = body.to_string();
+    let req = format!(
+        "POST {path} HTTP/1.0\r\nHost: {host}\r\nAuthorization: Bearer demo-owner-key\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await?;
+    let text = String::from_utf8_lossy(&out);
+    Ok(serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap_or("null")).unwrap_or(Value::Null))
+}
+
+/// A register document as the console stores it: `active` real job ids (not yet answered) and
+/// `filler` finished ones.
+fn register_doc(active: &[String], filler: usize) -> String {
+    // Active jobs were just started, as after a create: the poller starts at its fast interval.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+    let mut jobs = Vec::new();
+    for id in active {
+        jobs.push(json!({"job_id": id, "kind": "Restore", "cluster_id": "in01-9d4c2b7e1a5f305", "cluster_name": "staging-main", "added_ms": now}));
+    }
+    for i in 0..filler {
+        jobs.push(json!({
+            "job_id": format!("job-bench{i:016}"), "kind": "Backup", "cluster_id": "in01-3f9a1c7e5b2d401",
+            "cluster_name": "prod-search", "backup_name": format!("prod-search_backup{i}"), "added_ms": 1_600_000_000_000u64 - i as u64,
+            "last": {"jobId": format!("job-bench{i:016}"), "type": "BACKUP", "status": "SUCCESSFUL", "progress": "100",
+                     "startTime": "2026-11-01T10:00:00Z", "endTime": "2026-11-01T10:05:00Z", "reason": ""}
+        }));
+    }
+    json!({"version": 1, "jobs": jobs}).to_string()
+}
+
+/// Loads /jobs with `doc` as the register; returns ms from navigation start to `rows` rows.
+async fn load_jobs(b: &Browser, server: &Server, doc: &str, rows: usize) -> Result<f64, Error> {
+    let key = format!("zbc.jobs.{}", server.url);
+    b.client.goto(&format!("{}/settings", server.url)).await?;
+    b.client.execute("localStorage.setItem(arguments[0], arguments[1]);", vec![json!(key), json!(doc)]).await?;
+    b.client.goto(&format!("{}/jobs", server.url)).await?;
+    page_time_when(b, &format!("document.querySelectorAll('tbody tr').length >= {rows}")).await
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let root = workspace_root();
+    let loads = env_u64("BENCH_LOADS", 10) as usize;
+    let minute = env_u64("BENCH_MINUTE_SECS", 60);
+    let console_dist = root.join("dist");
+    let counter_dist = root.join("bench/counter/dist");
+
+    let console_size = transfer(&console_dist)?;
+    let counter_size = transfer(&counter_dist)?;
+
+    // --- Start-up ---
+    let server = Server::start(&["--job-speed", "0.001", "--rate-limit", "0"]).await?;
+    let counter_server = Server::start_with_dist(&counter_dist, &[]).await?;
+    let b = Browser::start().await?;
+    b.sign_in(&server, "demo-owner-key", true).await?;
+    let (mut clusters_ms, mut dialog_ms, mut counter_ms) = (Vec::new(), Vec::new(), Vec::new());
+    eprintln!("bench: start-up, {loads} loads");
+    for _ in 0..loads {
+        b.client.goto(&format!("{}/clusters", server.url)).await?;
+        clusters_ms.push(page_time_when(&b, "document.querySelectorAll('tbody tr').length >= 8").await?);
+        b.client.goto(&format!("{}/clusters", server.url)).await?;
+        b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
+        dialog_ms.push(page_time_when(&b, "(() => { const c = document.querySelector('dialog[open] footer button[type=submit]'); return c && !c.disabled; })()").await?);
+        b.client.goto(&format!("{}/", counter_server.url)).await?;
+        counter_ms.push(page_time_when(&b, "!!document.querySelector('main button')").await?);
+    }
+
+    // --- Jobs view: 1,000 jobs, 10 of them running ---
+    eprintln!("bench: jobs view with 1,000 jobs");
+    let active = start_jobs(&server, 10).await?;
+    let doc = register_doc(&active, 990);
+    let mut first_render = Vec::new();
+    for _ in 0..3 {
+        first_render.push(load_jobs(&b, &server, &doc, 1000).await?);
+    }
+    b.wait_for(Locator::XPath(&find::heading("Jobs"))).await?;
+    page_time_when(&b, "document.querySelectorAll('tbody .badge-busy').length >= 10").await?;
+    // One poll that changes 10 rows: finish the jobs, ask for a refresh, time until all show it.
+    for id in &active {
+        admin(&server, "POST", &format!("/__sim/jobs/{id}/finish"), json!({})).await?;
+    }
+    eprintln!("bench: one poll changing 10 rows");
+    let t0 = b.client.execute("return performance.now();", vec![]).await?.as_f64().unwrap_or(0.0);
+    b.client.find(Locator::XPath(&find::button("Refresh"))).await?.click().await?;
+    let t1 = page_time_when(&b, "document.querySelectorAll('tbody .badge-busy').length === 0").await?;
+    let poll_update_ms = t1 - t0;
+
+    // --- Requests per minute with 0, 1 and 10 active jobs ---
+    eprintln!("bench: requests per {minute} s");
+    let mut per_minute = Vec::new();
+    for n in [0usize, 1, 10] {
+        let ids = start_jobs(&server, n).await?;
+        // With nothing active, five finished jobs stand in the table (and must cost nothing).
+        let filler = if n == 0 { 5 } else { 0 };
+        load_jobs(&b, &server, &register_doc(&ids, filler), n + filler).await?;
+        admin(&server, "DELETE", "/__sim/requests", Value::Null).await?;
+        tokio::time::sleep(Duration::from_secs(minute)).await;
+        let paths = admin(&server, "GET", "/__sim/requests", Value::Null).await?;
+        let mut count = 0;
+        for p in paths["paths"].as_array().into_iter().flatten().filter_map(Value::as_str).filter(|p| p.starts_with("/v2/jobs/")) {
+            count += admin(&server, "GET", &format!("/__sim/requests?path={p}&limit=1000"), Value::Null).await?.as_array().map_or(0, Vec::len);
+        }
+        per_minute.push((n, count));
+    }
+    b.close().await?;
+
+    // --- Report ---
+    let mut out = String::new();
+    out.push_str("| Figure | Console | Baseline (counter) | Ratio |\n|---|---:|---:|---:|\n");
+    for ((kind, raw, gz, br), (_, craw, cgz, cbr)) in console_size.iter().zip(&counter_size) {
+        for (label, a, c) in [("raw", raw, craw), ("gzip -9", gz, cgz), ("brotli -q 11", br, cbr)] {
+            let ratio = if *c > 0 { format!("{:.1}×", *a as f64 / *c as f64) } else { "–".into() };
+            out.push_str(&format!("| first load, {kind}, {label} (bytes) | {a} | {c} | {ratio} |\n"));
+        }
+    }
+    let c = median(counter_ms.clone());
+    for (label, v) in [("navigation → Clusters listed (ms, median)", median(clusters_ms)), ("navigation → Create Backup usable (ms, median)", median(dialog_ms))] {
+        out.push_str(&format!("| {label} | {v:.0} | {c:.0} | {:.1}× |\n", v / c));
+    }
+    let fr = median(first_render);
+    out.push_str(&format!("| Jobs, 1,000 rows: navigation → rendered (ms, median of 3) | {fr:.0} | {c:.0} | {:.1}× |\n", fr / c));
+    out.push_str(&format!("| Jobs, one poll changing 10 rows: refresh → rows updated (ms) | {poll_update_ms:.0} | – | – |\n"));
+    for (n, count) in per_minute {
+        out.push_str(&format!("| Describe Job requests in {minute} s with {n} active jobs | {count} | – | – |\n"));
+    }
+    let report = format!(
+        "# Benchmark\n\nRelease build served by the local server (simulator), headless Chromium on this machine; \
+         {loads} loads per start-up figure. Baseline: `bench/counter`, built in the same run with the same profile and tools.\n\n{out}"
+    );
+    println!("{report}");
+    let dir = root.join("bench/out");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("report.md"), &report)?;
+    Ok(())
+}

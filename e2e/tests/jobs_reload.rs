@@ -1,0 +1,52 @@
+//! A reload in the middle of a running job: the job is still followed (the register lives in
+//! localStorage) and its end is seen after the reload.
+
+use std::time::Duration;
+
+use e2e::{find, Browser, Error, Server};
+use fantoccini::Locator;
+
+#[tokio::test]
+async fn a_running_job_is_still_followed_after_a_reload() -> Result<(), Error> {
+    // Slow jobs: the backup is still running when the page reloads.
+    let server = Server::start(&["--job-speed", "0.01"]).await?;
+    let b = Browser::start().await?;
+    b.sign_in(&server, "demo-owner-key", true).await?;
+    b.client.find(Locator::XPath(&find::link("Clusters"))).await?.click().await?;
+    b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
+    let create = b.wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@disabled)]")).await?;
+    create.click().await?;
+    b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?.click().await?;
+    b.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']")).await?;
+    let url = b.client.current_url().await?;
+    let job_id = url.path().trim_start_matches("/jobs/").to_owned();
+    assert!(job_id.starts_with("job-"), "{url}");
+
+    b.client.refresh().await?;
+    b.wait_for(Locator::XPath(&format!("//tbody//a[normalize-space()='{job_id}']"))).await?;
+    b.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']")).await?;
+
+    // The job ends on the server; the reloaded page sees it without any user action.
+    finish(&server, &job_id).await?;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::XPath("//tbody//*[normalize-space()='Successful']"))
+        .await?;
+    b.wait_for(Locator::XPath("//*[contains(@class,'toast') and contains(., 'finished successfully')]")).await?;
+    let errors = b.console_errors().await?;
+    assert!(errors.is_empty(), "{errors:#?}");
+    b.close().await
+}
+
+async fn finish(server: &Server, job_id: &str) -> Result<(), Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = server.url.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(host).await?;
+    let req = format!("POST /__sim/jobs/{job_id}/finish HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}");
+    s.write_all(req.as_bytes()).await?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).await?;
+    assert!(out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"), "{out}");
+    Ok(())
+}
