@@ -8,12 +8,10 @@ use backup_console::state::settings::ApiKey;
 use gloo_net::http::Request;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod support;
+use support::SIM_URL;
 
-const SIM_URL: &str = match option_env!("SIM_URL") {
-    Some(u) => u,
-    None => "http://127.0.0.1:18181",
-};
+wasm_bindgen_test_configure!(run_in_browser);
 
 fn client(key: &str) -> ApiClient {
     ApiClient::new(SIM_URL.to_owned(), Some(ApiKey::parse(key).unwrap()))

@@ -16,7 +16,6 @@ use backup_console::state::roles::Roles;
 use backup_console::state::settings::ApiKey;
 use backup_console::state::toasts::Toasts;
 use backup_console::state::Connection;
-use gloo_net::http::Request;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -28,33 +27,19 @@ use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SIM_URL: &str = match option_env!("SIM_URL") {
-    Some(u) => u,
-    None => "http://127.0.0.1:18181",
-};
 const STAGING_MAIN: &str = "in01-9d4c2b7e1a5f305";
 const PROD_SEARCH: &str = "in01-3f9a1c7e5b2d401";
 const FREE: &str = "in03-6b1d9e4a2c7f008";
 const SERVERLESS: &str = "in05-4c8e1a3f7b2d907";
 
-async fn admin(method: &str, path: &str, body: Value) -> Value {
-    let url = format!("{SIM_URL}{path}");
-    let req = match method {
-        "GET" => Request::get(&url).build().unwrap(),
-        _ => Request::post(&url).json(&body).unwrap(),
-    };
-    let resp = req.send().await.expect("the simulator's admin route answers");
-    resp.json::<Value>().await.unwrap().get("data").cloned().unwrap_or(Value::Null)
-}
-
 async fn reset() {
-    admin("POST", "/__sim/reset", json!({})).await;
-    admin("POST", "/__sim/job-speed", json!({"speed": 20})).await;
+    sim("/__sim/reset", Some(json!({}))).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 20}))).await;
     clear_storage();
 }
 
 async fn create_requests(cluster_id: &str) -> Vec<Value> {
-    let v = admin("GET", &format!("/__sim/requests?path=/v2/clusters/{cluster_id}/backups/create"), json!(null)).await;
+    let v = sim(&format!("/__sim/requests?path=/v2/clusters/{cluster_id}/backups/create"), None).await;
     v.as_array().cloned().unwrap_or_default()
 }
 
@@ -209,7 +194,7 @@ async fn free_and_serverless_clusters_are_gated_with_their_fixes() {
 #[wasm_bindgen_test]
 async fn a_running_manual_backup_blocks_until_it_finishes() {
     reset().await;
-    admin("POST", "/__sim/job-speed", json!({"speed": 0.001})).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 0.001}))).await;
     let client = ApiClient::new(SIM_URL.into(), Some(ApiKey::parse("demo-admin-key").unwrap()));
     let req = api_types::CreateBackupRequest { backup_type: api_types::BackupType::Cluster, db_collections: vec![], cross_region_copies: vec![] };
     let started = client.create_backup(STAGING_MAIN, &req).await.unwrap();
@@ -222,7 +207,7 @@ async fn a_running_manual_backup_blocks_until_it_finishes() {
     assert!(detail.contains(&started.backup_name), "{detail}");
     assert!(create_button(&host).disabled());
 
-    admin("POST", &format!("/__sim/jobs/{}/finish", started.job_id), json!({})).await;
+    sim(&format!("/__sim/jobs/{}/finish", started.job_id), Some(json!({}))).await;
     until("the dialog follows it and enables Create", || !create_button(&host).disabled()).await;
     assert_eq!(line(&host, "One manual backup at a time").0, "OK");
     drop(handle);
@@ -250,7 +235,7 @@ async fn a_permission_error_makes_the_role_line_definite() {
 #[wasm_bindgen_test]
 async fn a_double_click_sends_one_request() {
     reset().await;
-    admin("POST", "/__sim/faults", json!({"latencyMs": 400, "endpoints": ["POST /v2/clusters/*/backups/create"]})).await;
+    sim("/__sim/faults", Some(json!({"latencyMs": 400, "endpoints": ["POST /v2/clusters/*/backups/create"]}))).await;
     let host = Host::new();
     let (handle, target) = mount_console(&host, "demo-owner-key");
     open(&host, target, STAGING_MAIN).await;
@@ -264,14 +249,14 @@ async fn a_double_click_sends_one_request() {
     assert_eq!(button.text_content().unwrap(), "Creating…");
     until("the dialog closes", || dialog(&host).is_none()).await;
     assert_eq!(create_requests(STAGING_MAIN).await.len(), 1);
-    admin("POST", "/__sim/faults", json!({"latencyMs": 0, "endpoints": []})).await;
+    sim("/__sim/faults", Some(json!({"latencyMs": 0, "endpoints": []}))).await;
     drop(handle);
 }
 
 #[wasm_bindgen_test]
 async fn an_api_error_keeps_the_form() {
     reset().await;
-    admin("POST", "/__sim/faults", json!({"errorRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]})).await;
+    sim("/__sim/faults", Some(json!({"errorRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]}))).await;
     let host = Host::new();
     let (handle, target) = mount_console(&host, "demo-owner-key");
     open(&host, target, STAGING_MAIN).await;

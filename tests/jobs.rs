@@ -15,10 +15,9 @@ use backup_console::state::jobs::{now_ms, Jobs};
 use backup_console::state::settings::ApiKey;
 use backup_console::state::toasts::Toasts;
 use backup_console::state::Connection;
-use gloo_net::http::Request;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use wasm_bindgen_test::*;
 
 mod support;
@@ -26,20 +25,10 @@ use support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SIM_URL: &str = match option_env!("SIM_URL") {
-    Some(u) => u,
-    None => "http://127.0.0.1:18181",
-};
 const STAGING_MAIN: &str = "in01-9d4c2b7e1a5f305";
 
-async fn admin(path: &str, body: Value) -> Value {
-    let url = format!("{SIM_URL}{path}");
-    let resp = if body.is_null() { Request::get(&url).send().await } else { Request::post(&url).json(&body).unwrap().send().await };
-    resp.expect("admin route").json::<Value>().await.unwrap().get("data").cloned().unwrap_or(Value::Null)
-}
-
 async fn polls_of(job_id: &str) -> usize {
-    admin(&format!("/__sim/requests?path=/v2/jobs/{job_id}"), Value::Null).await.as_array().map_or(0, Vec::len)
+    sim(&format!("/__sim/requests?path=/v2/jobs/{job_id}"), None).await.as_array().map_or(0, Vec::len)
 }
 
 /// Starts a small collection backup on staging-main and returns (job id, backup name).
@@ -96,8 +85,8 @@ fn status_and_progress(host: &Host) -> (String, Option<u8>) {
 
 #[wasm_bindgen_test]
 async fn a_job_is_followed_to_successful_then_polling_stops() {
-    admin("/__sim/reset", json!({})).await;
-    admin("/__sim/job-speed", json!({"speed": 2})).await;
+    sim("/__sim/reset", Some(json!({}))).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 2}))).await;
     clear_storage();
     let (job_id, name) = start_backup().await;
     let host = Host::new();
@@ -134,8 +123,8 @@ async fn a_job_is_followed_to_successful_then_polling_stops() {
 
 #[wasm_bindgen_test]
 async fn a_failed_job_shows_its_reason() {
-    admin("/__sim/reset", json!({})).await;
-    admin("/__sim/job-speed", json!({"speed": 0.001})).await;
+    sim("/__sim/reset", Some(json!({}))).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 0.001}))).await;
     clear_storage();
     let (job_id, name) = start_backup().await;
     let host = Host::new();
@@ -143,7 +132,7 @@ async fn a_failed_job_shows_its_reason() {
     follow(jobs, &job_id, &name);
     until("the first answer", || status_and_progress(&host).0 == "Pending").await;
 
-    admin(&format!("/__sim/jobs/{job_id}/finish"), json!({"status": "FAILED", "reason": "Object storage quota exceeded."})).await;
+    sim(&format!("/__sim/jobs/{job_id}/finish"), Some(json!({"status": "FAILED", "reason": "Object storage quota exceeded."}))).await;
     jobs.refresh_now();
     until("the failure", || status_and_progress(&host).0 == "Failed").await;
     assert!(host.text().contains("Object storage quota exceeded."), "the reason is visible: {}", host.text());
@@ -152,8 +141,8 @@ async fn a_failed_job_shows_its_reason() {
 
 #[wasm_bindgen_test]
 async fn the_register_survives_a_new_app_and_polling_resumes() {
-    admin("/__sim/reset", json!({})).await;
-    admin("/__sim/job-speed", json!({"speed": 0.001})).await;
+    sim("/__sim/reset", Some(json!({}))).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 0.001}))).await;
     clear_storage();
     let (job_id, name) = start_backup().await;
     {
@@ -180,5 +169,5 @@ async fn the_register_survives_a_new_app_and_polling_resumes() {
     }
     assert!(polls_of(&job_id).await > before, "polling resumed");
     drop(handle);
-    admin("/__sim/job-speed", json!({"speed": 20})).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 20}))).await;
 }

@@ -226,6 +226,43 @@ impl Drop for TempDir {
     }
 }
 
+/// A plain HTTP/1.0 request to the local server on loopback (the admin routes, or the API with
+/// a demo key), so tests can set the simulator up without a browser. Returns the status and
+/// the JSON body (`null` if the body is not JSON).
+pub async fn http(
+    server: &Server,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<&serde_json::Value>,
+) -> Result<(u16, serde_json::Value), Error> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = server.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await?;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = key.map(|k| format!("Authorization: Bearer {k}\r\n")).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Ok((status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null)))
+}
+
+/// An admin route of the simulator (`/__sim/...`): its `data`, or an error naming the status.
+pub async fn sim(server: &Server, method: &str, path: &str, body: Option<&serde_json::Value>) -> Result<serde_json::Value, Error> {
+    let (status, json) = http(server, method, path, None, body).await?;
+    if status != 200 {
+        return Err(format!("{method} {path}: HTTP {status} {json}").into());
+    }
+    Ok(json.get("data").cloned().unwrap_or(serde_json::Value::Null))
+}
+
 /// XPath finders that match what a user sees: label text, button text, link text, headings.
 pub mod find {
     /// Quotes a string for XPath (no string in these tests contains both quote kinds).

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use e2e::{find, Browser, Error, Server};
+use e2e::{find, sim, Browser, Error, Server};
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
@@ -101,7 +101,8 @@ async fn the_whole_flow_works_with_the_keyboard_alone() -> Result<(), Error> {
     b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?;
     assert!(!dialog_open(&b).await?);
 
-    let body = reqwest_like_get(&format!("{}/__sim/requests?path=/v2/clusters/in01-9d4c2b7e1a5f305/backups/create", server.url)).await?;
+    let sent = sim(&server, "GET", "/__sim/requests?path=/v2/clusters/in01-9d4c2b7e1a5f305/backups/create", None).await?;
+    let body = sent.to_string();
     assert!(body.contains("\"backupType\":\"COLLECTION\""), "{body}");
     assert!(body.contains(r#""collectionNames":["articles_en_sample","products_sample"]"#), "{body}");
     assert!(b.console_errors().await?.is_empty());
@@ -117,16 +118,4 @@ async fn tab_to(b: &Browser, want: &str) -> Result<(), Error> {
         }
     }
     Err(format!("Tab never reached {want:?}; focus is on {}", active_description(b).await?).into())
-}
-
-/// A plain HTTP GET on loopback (the admin route), without pulling in an HTTP client crate.
-async fn reqwest_like_get(url: &str) -> Result<String, Error> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").ok_or("http only")?;
-    let (host, path) = rest.split_once('/').ok_or("no path")?;
-    let mut s = tokio::net::TcpStream::connect(host).await?;
-    s.write_all(format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes()).await?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await?;
-    Ok(out)
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use e2e::{find, Browser, Error, Server};
+use e2e::{find, sim, Browser, Error, Server};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -27,7 +27,7 @@ async fn a_running_job_is_still_followed_after_a_reload() -> Result<(), Error> {
     b.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']")).await?;
 
     // The job ends on the server; the reloaded page sees it without any user action.
-    finish(&server, &job_id).await?;
+    sim(&server, "POST", &format!("/__sim/jobs/{job_id}/finish"), Some(&serde_json::json!({}))).await?;
     b.client
         .wait()
         .at_most(Duration::from_secs(30))
@@ -37,16 +37,4 @@ async fn a_running_job_is_still_followed_after_a_reload() -> Result<(), Error> {
     let errors = b.console_errors().await?;
     assert!(errors.is_empty(), "{errors:#?}");
     b.close().await
-}
-
-async fn finish(server: &Server, job_id: &str) -> Result<(), Error> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = server.url.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(host).await?;
-    let req = format!("POST /__sim/jobs/{job_id}/finish HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}");
-    s.write_all(req.as_bytes()).await?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).await?;
-    assert!(out.starts_with("HTTP/1.0 200") || out.starts_with("HTTP/1.1 200"), "{out}");
-    Ok(())
 }

@@ -395,23 +395,10 @@ fn same_job_data(a: &Job, b: &Job) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
 
     const BASE: &str = "https://api.cloud.zilliz.com";
 
-    #[derive(Default)]
-    struct Mem(RefCell<HashMap<String, String>>);
-    impl Store for Mem {
-        fn get(&self, k: &str) -> Option<String> {
-            self.0.borrow().get(k).cloned()
-        }
-        fn set(&self, k: &str, v: &str) {
-            self.0.borrow_mut().insert(k.into(), v.into());
-        }
-        fn remove(&self, k: &str) {
-            self.0.borrow_mut().remove(k);
-        }
-    }
+    use crate::state::settings::memory::MemStore as Mem;
 
     fn mem_with(raw: &str) -> Mem {
         let m = Mem::default();

@@ -149,6 +149,30 @@ pub fn save_base_url(local: &dyn Store, url: Option<&str>) {
     }
 }
 
+/// An in-memory store for native tests of the rules that persist something.
+#[cfg(test)]
+pub mod memory {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use super::Store;
+
+    #[derive(Default)]
+    pub struct MemStore(pub RefCell<HashMap<String, String>>);
+
+    impl Store for MemStore {
+        fn get(&self, k: &str) -> Option<String> {
+            self.0.borrow().get(k).cloned()
+        }
+        fn set(&self, k: &str, v: &str) {
+            self.0.borrow_mut().insert(k.into(), v.into());
+        }
+        fn remove(&self, k: &str) {
+            self.0.borrow_mut().remove(k);
+        }
+    }
+}
+
 /// The browser's storages. A storage that is missing or throws (private mode, quota, disabled
 /// cookies) behaves as empty: settings then live in memory only.
 pub mod web {
@@ -185,22 +209,8 @@ pub mod web {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::HashMap;
 
-    #[derive(Default)]
-    struct Mem(RefCell<HashMap<String, String>>);
-    impl Store for Mem {
-        fn get(&self, k: &str) -> Option<String> {
-            self.0.borrow().get(k).cloned()
-        }
-        fn set(&self, k: &str, v: &str) {
-            self.0.borrow_mut().insert(k.into(), v.into());
-        }
-        fn remove(&self, k: &str) {
-            self.0.borrow_mut().remove(k);
-        }
-    }
+    use super::memory::MemStore as Mem;
 
     #[test]
     fn base_url_normalisation() {

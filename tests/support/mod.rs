@@ -152,3 +152,21 @@ pub fn choose(select: &web_sys::HtmlSelectElement, value: &str) {
     init.set_bubbles(true);
     select.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
 }
+
+/// The local server the browser tests talk to (`make test-browser` starts it).
+pub const SIM_URL: &str = match option_env!("SIM_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:18181",
+};
+
+/// Calls one of the simulator's admin routes: GET without a body, POST with one. Returns the
+/// envelope's `data`.
+pub async fn sim(path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+    let url = format!("{SIM_URL}{path}");
+    let resp = match body {
+        None => gloo_net::http::Request::get(&url).send().await,
+        Some(b) => gloo_net::http::Request::post(&url).json(&b).unwrap().send().await,
+    }
+    .expect("the simulator's admin route answers");
+    resp.json::<serde_json::Value>().await.unwrap().get("data").cloned().unwrap_or(serde_json::Value::Null)
+}

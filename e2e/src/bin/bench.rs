@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use e2e::{find, workspace_root, Browser, Error, Server};
+use e2e::{find, http, sim, workspace_root, Browser, Error, Server};
 use fantoccini::Locator;
 use serde_json::{json, Value};
 
@@ -68,25 +68,6 @@ async fn page_time_when(b: &Browser, condition: &str) -> Result<f64, Error> {
     v.as_f64().ok_or_else(|| format!("no time from the page: {v}").into())
 }
 
-async fn admin(server: &Server, method: &str, path: &str, body: Value) -> Result<Value, Error> {
-    // The admin routes answer loopback only; a tiny HTTP/1.0 client keeps the bench free of an
-    // HTTP crate.
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = server.url.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(host).await?;
-    let body = if body.is_null() { String::new() } else { body.to_string() };
-    let req = format!(
-        "{method} {path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await?;
-    let text = String::from_utf8_lossy(&out);
-    let json = text.split("\r\n\r\n").nth(1).unwrap_or("null");
-    Ok(serde_json::from_str::<Value>(json).unwrap_or(Value::Null).get("data").cloned().unwrap_or(Value::Null))
-}
-
 /// Starts `n` restore-collection jobs (they have no one-at-a-time rule) and returns their ids.
 async fn start_jobs(server: &Server, n: usize) -> Result<Vec<String>, Error> {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -99,27 +80,12 @@ async fn start_jobs(server: &Server, n: usize) -> Result<Vec<String>, Error> {
                 {"collectionName": "golden_queries", "destCollectionName": format!("bench_{i}_{}", std::process::id()), "destCollectionStatus": "LOADED"}
             ]}]
         });
-        let out = api_post(server, "/v2/clusters/in01-9d4c2b7e1a5f305/backups/backup7_0718293041526a7/restoreCollection", body).await?;
+        let path = "/v2/clusters/in01-9d4c2b7e1a5f305/backups/backup7_0718293041526a7/restoreCollection";
+        let (_, out) = http(server, "POST", path, Some("demo-owner-key"), Some(&body)).await?;
         let id = out["data"]["jobId"].as_str().ok_or_else(|| format!("restore refused: {out}"))?;
         ids.push(id.to_owned());
     }
     Ok(ids)
-}
-
-async fn api_post(server: &Server, path: &str, body: Value) -> Result<Value, Error> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = server.url.trim_start_matches("http://");
-    let mut s = tokio::net::TcpStream::connect(host).await?;
-    let body = body.to_string();
-    let req = format!(
-        "POST {path} HTTP/1.0\r\nHost: {host}\r\nAuthorization: Bearer demo-owner-key\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).await?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await?;
-    let text = String::from_utf8_lossy(&out);
-    Ok(serde_json::from_str(text.split("\r\n\r\n").nth(1).unwrap_or("null")).unwrap_or(Value::Null))
 }
 
 /// A register document as the console stores it: `active` real job ids (not yet answered) and
@@ -191,7 +157,7 @@ async fn main() -> Result<(), Error> {
     page_time_when(&b, "document.querySelectorAll('tbody .badge-busy').length >= 10").await?;
     // One poll that changes 10 rows: finish the jobs, ask for a refresh, time until all show it.
     for id in &active {
-        admin(&server, "POST", &format!("/__sim/jobs/{id}/finish"), json!({})).await?;
+        sim(&server, "POST", &format!("/__sim/jobs/{id}/finish"), Some(&json!({}))).await?;
     }
     eprintln!("bench: one poll changing 10 rows");
     let t0 = b.client.execute("return performance.now();", vec![]).await?.as_f64().unwrap_or(0.0);
@@ -207,12 +173,12 @@ async fn main() -> Result<(), Error> {
         // With nothing active, five finished jobs stand in the table (and must cost nothing).
         let filler = if n == 0 { 5 } else { 0 };
         load_jobs(&b, &server, &register_doc(&ids, filler), n + filler).await?;
-        admin(&server, "DELETE", "/__sim/requests", Value::Null).await?;
+        sim(&server, "DELETE", "/__sim/requests", None).await?;
         tokio::time::sleep(Duration::from_secs(minute)).await;
-        let paths = admin(&server, "GET", "/__sim/requests", Value::Null).await?;
+        let paths = sim(&server, "GET", "/__sim/requests", None).await?;
         let mut count = 0;
         for p in paths["paths"].as_array().into_iter().flatten().filter_map(Value::as_str).filter(|p| p.starts_with("/v2/jobs/")) {
-            count += admin(&server, "GET", &format!("/__sim/requests?path={p}&limit=1000"), Value::Null).await?.as_array().map_or(0, Vec::len);
+            count += sim(&server, "GET", &format!("/__sim/requests?path={p}&limit=1000"), None).await?.as_array().map_or(0, Vec::len);
         }
         per_minute.push((n, count));
     }
