@@ -173,6 +173,29 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 }
 
 impl Browser {
+    /// Runs axe-core (npm, installed by scripts/setup.sh) on the current page for the WCAG 2.1
+    /// A and AA rules and returns one line per violation. axe skips what is hidden, so call it
+    /// in each state (dialog open, errors shown, …). axe does not check a native <dialog>'s
+    /// name: the dialog tests assert it themselves.
+    pub async fn axe_violations(&self) -> Result<Vec<String>, Error> {
+        let source = std::fs::read_to_string(workspace_root().join("node_modules/axe-core/axe.min.js"))
+            .map_err(|e| format!("axe-core is missing (run scripts/setup.sh): {e}"))?;
+        self.client.execute(&source, vec![]).await?;
+        let script = "const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+               .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));";
+        let v = self.client.execute_async(script, vec![]).await?;
+        Ok(v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+    }
+
+    /// Fails with the list of violations, naming the page state.
+    pub async fn assert_accessible(&self, state: &str) -> Result<(), Error> {
+        let v = self.axe_violations().await?;
+        if v.is_empty() { Ok(()) } else { Err(format!("axe found {} violation(s) in {state}:\n{}", v.len(), v.join("\n")).into()) }
+    }
+
     /// Emulates `prefers-color-scheme` (light or dark) for screenshots.
     pub async fn color_scheme(&self, scheme: &str) -> Result<(), Error> {
         let params = serde_json::json!({ "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
