@@ -196,6 +196,44 @@ impl Browser {
         if v.is_empty() { Ok(()) } else { Err(format!("axe found {} violation(s) in {state}:\n{}", v.len(), v.join("\n")).into()) }
     }
 
+    /// Ends a journey: on failure, saves a screenshot of its last step to
+    /// `e2e/screenshots/<name>.png`; on success, fails if the browser console logged an error.
+    /// Closes the session either way.
+    pub async fn finish(self, name: &str, outcome: Result<(), Error>) -> Result<(), Error> {
+        self.finish_inner(name, outcome, false).await
+    }
+
+    /// As `finish`, for journeys that inject HTTP faults: the browser's own "Failed to load
+    /// resource: … status of 500" lines are expected there; anything else (a panic, a script
+    /// error) still fails the journey.
+    pub async fn finish_with_faults(self, name: &str, outcome: Result<(), Error>) -> Result<(), Error> {
+        self.finish_inner(name, outcome, true).await
+    }
+
+    async fn finish_inner(self, name: &str, outcome: Result<(), Error>, faults: bool) -> Result<(), Error> {
+        let outcome = match outcome {
+            Ok(()) => match self.console_errors().await {
+                Ok(mut errors) => {
+                    if faults {
+                        errors.retain(|e| !e.contains("Failed to load resource: the server responded with a status of"));
+                    }
+                    if errors.is_empty() { Ok(()) } else { Err(format!("browser console errors: {errors:#?}").into()) }
+                }
+                Err(e) => Err(e),
+            },
+            Err(e) => {
+                let path = workspace_root().join(format!("e2e/screenshots/{name}.png"));
+                match self.screenshot(&path).await {
+                    Ok(()) => eprintln!("{name} failed; screenshot: {}", path.display()),
+                    Err(s) => eprintln!("{name} failed; no screenshot: {s}"),
+                }
+                Err(e)
+            }
+        };
+        let _ = self.client.close().await;
+        outcome
+    }
+
     /// Emulates `prefers-color-scheme` (light or dark) for screenshots.
     pub async fn color_scheme(&self, scheme: &str) -> Result<(), Error> {
         let params = serde_json::json!({ "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
