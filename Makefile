@@ -30,9 +30,9 @@ test: setup
 setup:
 	@bash scripts/setup.sh
 
-# Release build of the console into dist/ (wasm-opt -Oz through Trunk).
+# Release build of the console into dist/, built for size (see scripts/build-release.sh).
 dist: setup
-	trunk build --release --offline
+	bash scripts/build-release.sh
 
 test-native:
 	cargo test --workspace --exclude e2e
@@ -48,7 +48,8 @@ test-browser:
 # The release dist/ served by the real server, driven through WebDriver.
 test-e2e:
 	cargo build -p backup-server
-	cargo test -p e2e -- --test-threads=1
+	cargo test -p e2e --test size_budget -- --nocapture
+	cargo test -p e2e -- --test-threads=1 --skip first_load_transfer
 
 # First-load transfer of the release build.
 size: dist
@@ -73,6 +74,6 @@ screenshots: dist
 # Benchmark (not a test): sizes and speeds beside a baseline counter built in the same run.
 # BENCH_LOADS (default 10) loads per start-up figure; BENCH_MINUTE_SECS (60) for request counts.
 bench: dist
-	cd bench/counter && trunk build --release --offline
+	bash scripts/build-release.sh bench/counter
 	cargo build --release -p backup-server
 	E2E_SERVER_BIN=$(CURDIR)/target/release/backup-server cargo run --release -p e2e --bin bench

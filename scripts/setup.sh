@@ -28,6 +28,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 2b. The release toolchain (scripts/build-release.sh): a dated nightly with std's source, which
+#     the size build recompiles. The minimal profile: about 10 s to install.
+if ! rustup +"$RELEASE_TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  log "rustup toolchain install $RELEASE_TOOLCHAIN (+ rust-src)"
+  rustup toolchain install "$RELEASE_TOOLCHAIN" --profile minimal --component rust-src --no-self-update
+fi
+
 # 3. wasm-bindgen CLI at exactly the crate's version (a mismatch is a hard error at build time).
 if [[ -f Cargo.lock ]]; then
   locked=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
@@ -61,4 +68,4 @@ ln -sf "$root/node_modules/.bin/wasm-opt" .tools/bin/wasm-opt
 got=$(.tools/bin/wasm-opt --version)
 [[ "$got" == *"($WASM_OPT_VERSION)"* ]] || { echo "setup: wasm-opt is '$got', want $WASM_OPT_VERSION" >&2; exit 1; }
 
-log "ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $WASM_OPT_VERSION, $(chromium --version 2>/dev/null | head -1)"
+log "ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $WASM_OPT_VERSION, release $RELEASE_TOOLCHAIN, $(chromium --version 2>/dev/null | head -1)"

@@ -4,6 +4,8 @@
 //! Both child processes are killed when their handles drop, so a failing test leaves nothing
 //! running.
 
+pub mod size;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;

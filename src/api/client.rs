@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use std::cell::RefCell;
 
-use super::transport;
+use super::transport::{self, Answer};
 use crate::rules::{backoff, rate_limit::RateLimiter};
 use crate::state::settings::ApiKey;
 
@@ -44,6 +44,12 @@ async fn throttle(endpoint: &'static str) {
             Err(wait_ms) => gloo_timers::future::TimeoutFuture::new(wait_ms.min(1_000) as u32).await,
         }
     }
+}
+
+/// Types a checked answer's data. The envelope is read a second time here; bodies are small,
+/// and it keeps the request path above free of the type parameter.
+fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
+    decode_response(answer.status, None, &answer.body)
 }
 
 /// Percent-encodes a path segment or query value.
@@ -86,15 +92,17 @@ impl ApiClient {
         url
     }
 
-    async fn once<T: DeserializeOwned>(&self, endpoint: &'static str, method: Method, url: &str, body: Option<String>) -> Result<T, ApiError> {
+    /// One exchange, checked: the answer if it is a success, its error otherwise. Not generic,
+    /// so one copy of the request path serves every endpoint; [`decode`] types the data after.
+    async fn once(&self, endpoint: &'static str, method: Method, url: &str, body: Option<String>) -> Result<Answer, ApiError> {
         throttle(endpoint).await;
         let answer = transport::send(method, url, self.key.as_ref(), body, self.timeout_ms).await?;
-        decode_response(answer.status, answer.retry_after.as_deref(), &answer.body)
+        check_response(answer.status, answer.retry_after.as_deref(), &answer.body)?;
+        Ok(answer)
     }
 
     /// `endpoint` names the route ("GET /v2/jobs/{id}") for the rate limit.
-    async fn get<T: DeserializeOwned>(&self, endpoint: &'static str, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
-        let url = self.url(path, query);
+    async fn get_answer(&self, endpoint: &'static str, url: String) -> Result<Answer, ApiError> {
         let mut attempt = 0;
         loop {
             match self.once(endpoint, Method::GET, &url, None).await {
@@ -108,9 +116,13 @@ impl ApiClient {
         }
     }
 
+    async fn get<T: DeserializeOwned>(&self, endpoint: &'static str, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
+        decode(self.get_answer(endpoint, self.url(path, query)).await?)
+    }
+
     async fn post<T: DeserializeOwned>(&self, endpoint: &'static str, url: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
         let json = serde_json::to_string(body).map_err(|e| ApiError::new(ErrorKind::BadShape, e.to_string()))?;
-        self.once(endpoint, Method::POST, &url, Some(json)).await
+        decode(self.once(endpoint, Method::POST, &url, Some(json)).await?)
     }
 
     // --- Projects and clusters (reference §4) ---
@@ -148,12 +160,12 @@ impl ApiClient {
 
     pub async fn list_databases(&self, connect_address: &str) -> Result<Vec<String>, ApiError> {
         let url = format!("{}/v2/vectordb/databases/list", connect_address.trim_end_matches('/'));
-        self.post("POST /v2/vectordb/databases/list", url, &serde_json::json!({})).await
+        self.post("POST /v2/vectordb/databases/list", url, &DbName { db_name: None }).await
     }
 
     pub async fn list_collections(&self, connect_address: &str, db_name: &str) -> Result<Vec<String>, ApiError> {
         let url = format!("{}/v2/vectordb/collections/list", connect_address.trim_end_matches('/'));
-        self.post("POST /v2/vectordb/collections/list", url, &serde_json::json!({ "dbName": db_name })).await
+        self.post("POST /v2/vectordb/collections/list", url, &DbName { db_name: Some(db_name) }).await
     }
 
     // --- Backups (reference §2) ---
@@ -187,7 +199,7 @@ impl ApiClient {
 
     pub async fn delete_backup(&self, cluster_id: &str, backup_id: &str) -> Result<DeletedBackup, ApiError> {
         let url = self.url(&format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]);
-        self.once("DELETE /v2/clusters/{id}/backups/{id}", Method::DELETE, &url, None).await
+        decode(self.once("DELETE /v2/clusters/{id}/backups/{id}", Method::DELETE, &url, None).await?)
     }
 
     pub async fn restore_cluster(&self, cluster_id: &str, backup_id: &str, req: &RestoreClusterRequest) -> Result<RestoreClusterResponse, ApiError> {
@@ -214,6 +226,13 @@ impl ApiClient {
     pub async fn get_backup_policy(&self, cluster_id: &str) -> Result<BackupPolicy, ApiError> {
         self.get("GET /v2/clusters/{id}/backups/policy", &format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]).await
     }
+}
+
+/// The data-plane list bodies: `{}` or `{"dbName": …}`.
+#[derive(serde::Serialize)]
+struct DbName<'a> {
+    #[serde(rename = "dbName", skip_serializing_if = "Option::is_none")]
+    db_name: Option<&'a str>,
 }
 
 /// List Backups query. `None` means "no filter".

@@ -6,13 +6,15 @@ pub fn bytes(n: u64) -> String {
     if n < 1024 {
         return format!("{n} B");
     }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    // Integer arithmetic in tenths, rounded half up: exact, and the same on every platform.
+    let n = u128::from(n);
+    let (mut divisor, mut unit) = (1024u128, 0);
+    while n >= divisor * 1024 && unit < UNITS.len() - 1 {
+        divisor *= 1024;
         unit += 1;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    let tenths = (n * 10 + divisor / 2) / divisor;
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
 }
 
 /// "1 cluster", "3 clusters".
@@ -31,6 +33,10 @@ mod tests {
         assert_eq!(bytes(1536), "1.5 KiB");
         assert_eq!(bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
         assert_eq!(bytes(u64::MAX), "16.0 EiB");
+        // Rounded half up to one decimal, and a value just under the next unit stays in its unit.
+        assert_eq!(bytes(1024 + 51), "1.0 KiB");
+        assert_eq!(bytes(1024 + 52), "1.1 KiB");
+        assert_eq!(bytes(1024 * 1024 - 1), "1024.0 KiB");
     }
 
     #[test]

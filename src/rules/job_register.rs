@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use api_types::{Job, JobStatus};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::state::settings::Store;
 
@@ -198,22 +199,28 @@ impl JobRegister {
         if raw.len() > MAX_DOC_BYTES {
             return JobRegister::new();
         }
-        let Ok(serde_json::Value::Object(doc)) = serde_json::from_str::<serde_json::Value>(&raw) else {
+        // The document's shape only; each entry stays raw text so that one bad entry costs only
+        // itself.
+        #[derive(Deserialize)]
+        struct Doc<'a> {
+            version: u64,
+            #[serde(borrow)]
+            jobs: Vec<&'a RawValue>,
+        }
+        let Ok(doc) = serde_json::from_str::<Doc>(&raw) else {
             return JobRegister::new();
         };
-        if doc.get("version").and_then(serde_json::Value::as_u64) != Some(SCHEMA_VERSION) {
+        if doc.version != SCHEMA_VERSION {
             return JobRegister::new();
         }
-        let Some(serde_json::Value::Array(items)) = doc.get("jobs") else {
-            return JobRegister::new();
-        };
+        let items = doc.jobs;
 
         // One bad entry costs only itself. Duplicates merged through an index (not `add`, which
         // is linear per call) so loading a full register stays cheap.
         let mut entries: Vec<JobEntry> = Vec::with_capacity(items.len().min(MAX_ENTRIES));
         let mut index: HashMap<String, usize> = HashMap::new();
         for item in items {
-            let Some(entry) = JobEntry::deserialize(item).ok().and_then(JobEntry::sanitized) else {
+            let Some(entry) = serde_json::from_str::<JobEntry>(item.get()).ok().and_then(JobEntry::sanitized) else {
                 continue;
             };
             match index.get(&entry.job_id) {

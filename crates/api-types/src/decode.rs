@@ -1,62 +1,139 @@
 //! Turning an HTTP answer into a typed value or an [`ApiError`]. This is the only place where
 //! bytes from the network become data; it never panics, whatever it is given.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use crate::error::{code_kind, ApiError, ErrorKind};
-use crate::lenient::kind;
+use crate::lenient::Loose;
 
 /// How much of an unreadable body to keep for the "details" toggle.
 const SNIPPET: usize = 200;
+
+/// The top level of an answer: the envelope's three fields, or what else it was. `data` stays
+/// raw text and is decoded once, straight into the caller's type (no intermediate tree).
+enum Top<'a> {
+    Envelope { code: Option<Loose>, message: Option<Loose>, data: Option<&'a RawValue> },
+    Other(&'static str),
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Top<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TopVisitor(std::marker::PhantomData))
+    }
+}
+
+struct TopVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for TopVisitor<'a> {
+    type Value = Top<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'a>, A::Error> {
+        let (mut code, mut message, mut data) = (None, None, None);
+        // A repeated key keeps its last value, as a JSON object read into a map would.
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match &*key {
+                "code" => code = Some(map.next_value::<Loose>()?),
+                "message" => message = Some(map.next_value::<Loose>()?),
+                "data" => data = Some(map.next_value::<&'a RawValue>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Top::Envelope { code, message, data })
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top<'a>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Top::Other("an array"))
+    }
+    fn visit_unit<E>(self) -> Result<Top<'a>, E> {
+        Ok(Top::Other("null"))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Top<'a>, E> {
+        Ok(Top::Other("a boolean"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Top<'a>, E> {
+        Ok(Top::Other("a number"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Top<'a>, E> {
+        Ok(Top::Other("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Top<'a>, E> {
+        Ok(Top::Other("a number"))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Top<'a>, E> {
+        Ok(Top::Other("a string"))
+    }
+}
 
 /// Decodes an answer of the `{code, data}` / `{code, message}` envelope (reference §1.2).
 ///
 /// `code` 0 or 200 means success (200 is the v1 success code that clients also accept). A
 /// non-zero code is an error even with HTTP 200, as the real service sends business errors.
-pub fn decode_response<T: DeserializeOwned>(
-    status: u16,
-    retry_after: Option<&str>,
-    body: &[u8],
-) -> Result<T, ApiError> {
-    let parsed: Result<Value, _> = serde_json::from_slice(body);
+pub fn decode_response<T: DeserializeOwned>(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<T, ApiError> {
+    let data = check_response(status, retry_after, body)?;
+    serde_json::from_str(data).map_err(|e| {
+        ApiError::new(ErrorKind::BadShape, format!("unexpected data: {e}")).with_status(status).with_detail(snippet(body))
+    })
+}
+
+/// Everything of [`decode_response`] but the typed decoding: the error an answer stands for, or
+/// the raw JSON text of its `data` (`null` when absent). Not generic, so the one copy of this
+/// logic serves every endpoint.
+pub fn check_response<'a>(status: u16, retry_after: Option<&str>, body: &'a [u8]) -> Result<&'a str, ApiError> {
+    let parsed: Result<Top<'a>, _> = serde_json::from_slice(body);
     let retry_after_secs = retry_after.and_then(parse_retry_after);
 
-    let Ok(value) = parsed else {
-        // Not JSON: the status is all we know.
-        let snippet = snippet(body);
-        let kind = match status_kind(status) {
-            Some(k) => k,
-            None if body.iter().all(u8::is_ascii_whitespace) => {
-                return Err(ApiError::new(ErrorKind::NotJson, "the answer was empty").with_status(status));
-            }
-            None => ErrorKind::NotJson,
-        };
-        let message = match serde_json::from_slice::<Value>(body) {
-            Err(e) if kind == ErrorKind::NotJson && looks_like_json(body) => format!("malformed JSON: {e}"),
-            _ if looks_like_html(body) => "an HTML page instead of JSON".to_owned(),
-            _ => "a body that is not JSON".to_owned(),
-        };
-        let mut err = ApiError::new(kind, message).with_status(status).with_detail(snippet);
-        err.retry_after_secs = retry_after_secs;
-        return Err(err);
+    let top = match parsed {
+        Ok(top) => top,
+        Err(e) => {
+            // Not JSON: the status is all we know.
+            let kind = match status_kind(status) {
+                Some(k) => k,
+                None if body.iter().all(u8::is_ascii_whitespace) => {
+                    return Err(ApiError::new(ErrorKind::NotJson, "the answer was empty").with_status(status));
+                }
+                None => ErrorKind::NotJson,
+            };
+            let message = if kind == ErrorKind::NotJson && looks_like_json(body) {
+                format!("malformed JSON: {e}")
+            } else if looks_like_html(body) {
+                "an HTML page instead of JSON".to_owned()
+            } else {
+                "a body that is not JSON".to_owned()
+            };
+            let mut err = ApiError::new(kind, message).with_status(status).with_detail(snippet(body));
+            err.retry_after_secs = retry_after_secs;
+            return Err(err);
+        }
     };
 
-    let Value::Object(mut map) = value else {
-        let mut err = ApiError::new(status_kind(status).unwrap_or(ErrorKind::BadShape), format!("expected an object, found {}", kind(&value)))
-            .with_status(status)
-            .with_detail(snippet(body));
-        err.retry_after_secs = retry_after_secs;
-        return Err(err);
+    let (code, message, data) = match top {
+        Top::Envelope { code, message, data } => (code, message, data),
+        Top::Other(found) => {
+            let mut err = ApiError::new(status_kind(status).unwrap_or(ErrorKind::BadShape), format!("expected an object, found {found}"))
+                .with_status(status)
+                .with_detail(snippet(body));
+            err.retry_after_secs = retry_after_secs;
+            return Err(err);
+        }
     };
 
-    let code = map.get("code").and_then(|c| match c {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+    let code = code.and_then(|c| match c {
+        Loose::U64(n) => i64::try_from(n).ok(),
+        Loose::I64(n) => Some(n),
+        Loose::Str(s) => s.trim().parse().ok(),
         _ => None,
     });
-    let message = match map.get("message") {
-        Some(Value::String(s)) => s.chars().take(500).collect(),
+    let message = match message {
+        Some(Loose::Str(s)) => s.chars().take(500).collect(),
         _ => String::new(),
     };
 
@@ -70,12 +147,7 @@ pub fn decode_response<T: DeserializeOwned>(
     }
 
     match code {
-        Some(0 | 200) => {
-            let data = map.remove("data").unwrap_or(Value::Null);
-            serde_json::from_value(data).map_err(|e| {
-                ApiError::new(ErrorKind::BadShape, format!("unexpected data: {e}")).with_status(status).with_detail(snippet(body))
-            })
-        }
+        Some(0 | 200) => Ok(data.map_or("null", RawValue::get)),
         Some(code) => Err(ApiError { kind: code_kind(code), status: Some(status), code: Some(code), message, retry_after_secs, detail: String::new() }),
         None => Err(ApiError::new(ErrorKind::BadShape, "the answer has no numeric \"code\"").with_status(status).with_detail(snippet(body))),
     }

@@ -61,10 +61,10 @@ macro_rules! api_enum {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 // Any JSON value is accepted: a number or null becomes Unknown with its text.
-                Ok(match serde_json::Value::deserialize(d)? {
-                    serde_json::Value::String(s) => Self::parse(&s),
-                    serde_json::Value::Null => Self::Unknown(String::new()),
-                    other => Self::Unknown(other.to_string()),
+                Ok(match $crate::lenient::Loose::deserialize(d)? {
+                    $crate::lenient::Loose::Str(s) => Self::parse(&s),
+                    $crate::lenient::Loose::Null => Self::Unknown(String::new()),
+                    other => Self::Unknown(other.text().unwrap_or_else(|| other.kind().to_owned())),
                 })
             }
         }

@@ -12,7 +12,7 @@ pub mod error;
 mod lenient;
 pub mod models;
 
-pub use decode::decode_response;
+pub use decode::{check_response, decode_response};
 pub use enums::*;
 pub use error::{ApiError, ErrorKind};
 pub use models::*;

@@ -159,12 +159,35 @@ pub struct ClusterPage {
 
 /// List Clusters' `data`: documented as an array in one schema, a paged object everywhere
 /// else (§9.6). Both decode to a page.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ClusterList {
-    // Array first: serde would otherwise read an array as the page struct's fields in order.
     Array(Vec<Cluster>),
     Page(ClusterPage),
+}
+
+// By hand rather than `#[serde(untagged)]`: untagged buffers the whole value and decodes it
+// twice, through a second deserializer the browser would have to carry.
+impl<'de> Deserialize<'de> for ClusterList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> serde::de::Visitor<'de> for ListVisitor {
+            type Value = ClusterList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of clusters or a page of clusters")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ClusterList, A::Error> {
+                let mut clusters = Vec::new();
+                while let Some(c) = seq.next_element()? {
+                    clusters.push(c);
+                }
+                Ok(ClusterList::Array(clusters))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ClusterList, A::Error> {
+                ClusterPage::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(ClusterList::Page)
+            }
+        }
+        d.deserialize_any(ListVisitor)
+    }
 }
 
 impl From<ClusterList> for ClusterPage {

@@ -129,8 +129,8 @@ fn corpus_of_bad_answers() {
         (200, None, b"42".to_vec(), BadShape),
         (200, None, b"\"ok\"".to_vec(), BadShape),
         (200, None, b"[1,2,3]".to_vec(), BadShape),
-        (200, None, deep_array.into_bytes(), NotJson),
-        (200, None, deep_object.into_bytes(), NotJson),
+        (200, None, deep_array.into_bytes(), BadShape), // read without recursion: valid JSON, but not an envelope
+        (200, None, deep_object.into_bytes(), BadShape), // the same: the missing jobId is reported
         // JSON of the wrong shape.
         (200, None, b"{}".to_vec(), BadShape),
         (200, None, b"{\"data\":{\"jobId\":\"j\"}}".to_vec(), BadShape),
@@ -142,7 +142,7 @@ fn corpus_of_bad_answers() {
         (200, None, b"{\"code\":0,\"data\":{\"status\":\"PENDING\"}}".to_vec(), BadShape),
         (200, None, b"{\"code\":0,\"data\":{\"jobId\":{\"id\":1}}}".to_vec(), BadShape),
         (200, None, b"{\"code\":0,\"data\":{\"jobId\":\"j\",\"startTime\":[1]}}".to_vec(), BadShape),
-        (200, None, br#"{"code":0,"data":{"jobId":"j","progress":1e400}}"#.to_vec(), NotJson),
+        (200, None, br#"{"code":0,"data":{"jobId":"j","progress":1e400}}"#.to_vec(), BadShape), // valid JSON text; the field cannot hold it
         (200, None, b"{\"code\":1e30,\"message\":\"x\"}".to_vec(), BadShape),
         // The API said no.
         (200, None, br#"{"code":96038,"message":"Failed to create backup. A manual backup is already in progress."}"#.to_vec(), Rejected),

@@ -22,34 +22,6 @@ fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-fn compressed(cmd: &str, args: &[&str], file: &Path) -> Result<u64, Error> {
-    let out = Command::new(cmd).args(args).arg(file).output()?;
-    if !out.status.success() {
-        return Err(format!("{cmd} failed on {}", file.display()).into());
-    }
-    Ok(out.stdout.len() as u64)
-}
-
-/// (kind, raw, gzip -9, brotli -q 11) per first-load file kind of a dist directory.
-fn transfer(dist: &Path) -> Result<Vec<(String, u64, u64, u64)>, Error> {
-    let mut rows: Vec<(String, u64, u64, u64)> = Vec::new();
-    for kind in ["html", "css", "js", "wasm"] {
-        let (mut raw, mut gz, mut br) = (0, 0, 0);
-        for entry in std::fs::read_dir(dist)? {
-            let path = entry?.path();
-            if path.extension().and_then(|e| e.to_str()) == Some(kind) {
-                raw += std::fs::metadata(&path)?.len();
-                gz += compressed("gzip", &["-9", "-c"], &path)?;
-                br += compressed("brotli", &["-q", "11", "-c"], &path)?;
-            }
-        }
-        rows.push((kind.to_owned(), raw, gz, br));
-    }
-    let total = rows.iter().fold((0, 0, 0), |a, r| (a.0 + r.1, a.1 + r.2, a.2 + r.3));
-    rows.push(("total".into(), total.0, total.1, total.2));
-    Ok(rows)
-}
-
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     if v.is_empty() { f64::NAN } else { v[v.len() / 2] }
@@ -125,8 +97,8 @@ async fn main() -> Result<(), Error> {
     let console_dist = root.join("dist");
     let counter_dist = root.join("bench/counter/dist");
 
-    let console_size = transfer(&console_dist)?;
-    let counter_size = transfer(&counter_dist)?;
+    let console_size = e2e::size::first_load(&console_dist)?;
+    let counter_size = e2e::size::first_load(&counter_dist)?;
 
     // --- Start-up ---
     let server = Server::start(&["--job-speed", "0.001", "--rate-limit", "0"]).await?;
@@ -187,9 +159,10 @@ async fn main() -> Result<(), Error> {
     // --- Report ---
     let mut out = String::new();
     out.push_str("| Figure | Console | Baseline (counter) | Ratio |\n|---|---:|---:|---:|\n");
-    for ((kind, raw, gz, br), (_, craw, cgz, cbr)) in console_size.iter().zip(&counter_size) {
-        for (label, a, c) in [("raw", raw, craw), ("gzip -9", gz, cgz), ("brotli -q 11", br, cbr)] {
-            let ratio = if *c > 0 { format!("{:.1}×", *a as f64 / *c as f64) } else { "–".into() };
+    for (a, c) in console_size.iter().zip(&counter_size) {
+        let kind = &a.kind;
+        for (label, a, c) in [("raw", a.raw, c.raw), ("gzip -9", a.gzip, c.gzip), ("brotli -q 11", a.brotli, c.brotli)] {
+            let ratio = if c > 0 { format!("{:.1}×", a as f64 / c as f64) } else { "–".into() };
             out.push_str(&format!("| first load, {kind}, {label} (bytes) | {a} | {c} | {ratio} |\n"));
         }
     }
