@@ -26,7 +26,7 @@ fn state_icon(s: LineState) -> &'static str {
 pub fn Checklist(#[prop(into)] lines: Signal<Vec<CheckLine>>) -> impl IntoView {
     view! {
         <ul class="checklist" aria-label="Before you create a backup">
-            <For each=move || lines.get() key=|l| (l.id, l.state, l.detail.clone()) let:line>
+            {move || lines.get().into_iter().map(|line| view! {
                 <li class=state_class(line.state) data-rule=line.id>
                     <span class="check-icon" aria-hidden="true">{state_icon(line.state)}</span>
                     <span class="check-body">
@@ -44,7 +44,7 @@ pub fn Checklist(#[prop(into)] lines: Signal<Vec<CheckLine>>) -> impl IntoView {
                         })}
                     </span>
                 </li>
-            </For>
+            }).collect_view()}
         </ul>
     }
 }
