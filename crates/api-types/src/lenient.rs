@@ -146,3 +146,73 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         v => v.text().ok_or_else(|| de::Error::custom(format!("expected a string, found {}", v.kind()))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use crate::enums::JobStatus;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Fields {
+        #[serde(default, deserialize_with = "super::string")]
+        s: String,
+        #[serde(default, deserialize_with = "super::opt_u64")]
+        n: Option<u64>,
+        #[serde(default, deserialize_with = "super::progress")]
+        p: Option<u8>,
+        #[serde(default)]
+        e: JobStatus,
+    }
+
+    fn read(json: &str) -> Result<Fields, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn strings_accept_scalars_and_name_what_they_refuse() {
+        assert_eq!(read(r#"{"s": 12}"#).unwrap().s, "12");
+        assert_eq!(read(r#"{"s": -3}"#).unwrap().s, "-3");
+        assert_eq!(read(r#"{"s": 1.5}"#).unwrap().s, "1.5");
+        assert_eq!(read(r#"{"s": true}"#).unwrap().s, "true");
+        assert_eq!(read(r#"{"s": null}"#).unwrap().s, "");
+        assert_eq!(read(r#"{}"#).unwrap().s, "");
+        let e = read(r#"{"s": [1, {"a": 2}]}"#).unwrap_err();
+        assert!(e.starts_with("expected a string, found an array"), "{e}");
+        let e = read(r#"{"s": {"a": [1]}}"#).unwrap_err();
+        assert!(e.starts_with("expected a string, found an object"), "{e}");
+    }
+
+    #[test]
+    fn counts_take_whole_non_negative_numbers_in_either_type() {
+        let n = |json: &str| read(json).unwrap().n;
+        assert_eq!(n(r#"{"n": 7}"#), Some(7));
+        assert_eq!(n(r#"{"n": "7"}"#), Some(7));
+        assert_eq!(n(r#"{"n": " 7 "}"#), Some(7));
+        assert_eq!(n(r#"{"n": 7.0}"#), Some(7));
+        assert_eq!(n(r#"{"n": 7.5}"#), None);
+        assert_eq!(n(r#"{"n": -1}"#), None);
+        assert_eq!(n(r#"{"n": [7]}"#), None);
+    }
+
+    #[test]
+    fn progress_is_clamped_and_read_from_text() {
+        let p = |json: &str| read(json).unwrap().p;
+        assert_eq!(p(r#"{"p": "42"}"#), Some(42));
+        assert_eq!(p(r#"{"p": "42.9%"}"#), Some(42));
+        assert_eq!(p(r#"{"p": 250}"#), Some(100));
+        assert_eq!(p(r#"{"p": -5}"#), Some(0));
+        assert_eq!(p(r#"{"p": "soon"}"#), None);
+        assert_eq!(p(r#"{"p": {"done": 1}}"#), None);
+    }
+
+    #[test]
+    fn enums_keep_what_they_do_not_know() {
+        let e = |json: &str| read(json).unwrap().e;
+        assert_eq!(e(r#"{"e": "FAILED"}"#), JobStatus::Failed);
+        assert_eq!(e(r#"{"e": "HIBERNATING"}"#), JobStatus::Unknown("HIBERNATING".into()));
+        assert_eq!(e(r#"{"e": 3}"#), JobStatus::Unknown("3".into()));
+        assert_eq!(e(r#"{"e": null}"#), JobStatus::Unknown(String::new()));
+        assert_eq!(e(r#"{"e": [1]}"#), JobStatus::Unknown("an array".into()));
+    }
+}
