@@ -46,10 +46,15 @@ async fn throttle(endpoint: &'static str) {
     }
 }
 
-/// Types a checked answer's data. The envelope is read a second time here; bodies are small,
-/// and it keeps the request path above free of the type parameter.
-fn decode<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
-    decode_response(answer.status, None, &answer.body)
+/// A successful answer and where its data is: the envelope is read once, on the request path.
+struct Checked {
+    answer: Answer,
+    data: DataSpan,
+}
+
+/// Types a checked answer's data: the only per-endpoint (generic) step.
+fn decode<T: DeserializeOwned>(c: Checked) -> Result<T, ApiError> {
+    decode_data(c.answer.status, &c.answer.body, &c.data)
 }
 
 /// Percent-encodes a path segment or query value.
@@ -94,15 +99,15 @@ impl ApiClient {
 
     /// One exchange, checked: the answer if it is a success, its error otherwise. Not generic,
     /// so one copy of the request path serves every endpoint; [`decode`] types the data after.
-    async fn once(&self, endpoint: &'static str, method: Method, url: &str, body: Option<String>) -> Result<Answer, ApiError> {
+    async fn once(&self, endpoint: &'static str, method: Method, url: &str, body: Option<String>) -> Result<Checked, ApiError> {
         throttle(endpoint).await;
         let answer = transport::send(method, url, self.key.as_ref(), body, self.timeout_ms).await?;
-        check_response(answer.status, answer.retry_after.as_deref(), &answer.body)?;
-        Ok(answer)
+        let data = check_response(answer.status, answer.retry_after.as_deref(), &answer.body)?;
+        Ok(Checked { answer, data })
     }
 
     /// `endpoint` names the route ("GET /v2/jobs/{id}") for the rate limit.
-    async fn get_answer(&self, endpoint: &'static str, url: String) -> Result<Answer, ApiError> {
+    async fn get_answer(&self, endpoint: &'static str, url: String) -> Result<Checked, ApiError> {
         let mut attempt = 0;
         loop {
             match self.once(endpoint, Method::GET, &url, None).await {

@@ -2,6 +2,7 @@
 //! bytes from the network become data; it never panics, whatever it is given.
 
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
@@ -79,16 +80,31 @@ impl<'de: 'a, 'a> Visitor<'de> for TopVisitor<'a> {
 /// non-zero code is an error even with HTTP 200, as the real service sends business errors.
 pub fn decode_response<T: DeserializeOwned>(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<T, ApiError> {
     let data = check_response(status, retry_after, body)?;
-    serde_json::from_str(data).map_err(|e| {
+    decode_data(status, body, &data)
+}
+
+/// Where a successful answer's `data` is in its body; absent `data` reads as `null`. A range,
+/// not a borrowed `&str`, so a caller can keep it beside the body it owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSpan(Option<Range<usize>>);
+
+impl DataSpan {
+    fn text<'a>(&self, body: &'a [u8]) -> &'a str {
+        self.0.clone().and_then(|r| body.get(r)).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("null")
+    }
+}
+
+/// The second half of [`decode_response`]: types the data [`check_response`] found.
+pub fn decode_data<T: DeserializeOwned>(status: u16, body: &[u8], data: &DataSpan) -> Result<T, ApiError> {
+    serde_json::from_str(data.text(body)).map_err(|e| {
         ApiError::new(ErrorKind::BadShape, format!("unexpected data: {e}")).with_status(status).with_detail(snippet(body))
     })
 }
 
 /// Everything of [`decode_response`] but the typed decoding: the error an answer stands for, or
-/// the raw JSON text of its `data` (`null` when absent). Not generic, so the one copy of this
-/// logic serves every endpoint.
-pub fn check_response<'a>(status: u16, retry_after: Option<&str>, body: &'a [u8]) -> Result<&'a str, ApiError> {
-    let parsed: Result<Top<'a>, _> = serde_json::from_slice(body);
+/// where its `data` is. Not generic, so the one copy of this logic serves every endpoint.
+pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<DataSpan, ApiError> {
+    let parsed: Result<Top, _> = serde_json::from_slice(body);
     let retry_after_secs = retry_after.and_then(parse_retry_after);
 
     let top = match parsed {
@@ -147,7 +163,11 @@ pub fn check_response<'a>(status: u16, retry_after: Option<&str>, body: &'a [u8]
     }
 
     match code {
-        Some(0 | 200) => Ok(data.map_or("null", RawValue::get)),
+        // `data` borrows from `body`, so its place in it is a plain offset.
+        Some(0 | 200) => Ok(DataSpan(data.and_then(|raw| {
+            let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+            Some(start..start + raw.get().len())
+        }))),
         Some(code) => Err(ApiError { kind: code_kind(code), status: Some(status), code: Some(code), message, retry_after_secs, detail: String::new() }),
         None => Err(ApiError::new(ErrorKind::BadShape, "the answer has no numeric \"code\"").with_status(status).with_detail(snippet(body))),
     }

@@ -198,3 +198,16 @@ fn business_errors_keep_code_and_message() {
     assert!(e.details().contains("Serverless cluster does not support"));
 }
 
+
+#[test]
+fn the_data_span_points_at_the_data_in_the_body() {
+    let body = br#"{ "data" : {"jobId": "j\u0031", "progress": "7"} , "code": 0, "message": "ok" }"#;
+    let span = check_response(200, None, body).expect("a success");
+    let job: Job = decode_data(200, body, &span).expect("the job");
+    assert_eq!((job.job_id.as_str(), job.progress), ("j1", Some(7)));
+    // No data at all reads as null: a type that accepts null decodes, one that does not says so.
+    let body = br#"{"code":0}"#;
+    let span = check_response(200, None, body).expect("a success");
+    assert_eq!(decode_data::<Option<Job>>(200, body, &span).expect("null"), None);
+    assert_eq!(decode_data::<Job>(200, body, &span).expect_err("not a job").kind, ErrorKind::BadShape);
+}
