@@ -51,9 +51,9 @@ test-e2e:
 	cargo test -p e2e --test size_budget -- --nocapture
 	cargo test -p e2e -- --test-threads=1 --skip first_load_transfer
 
-# First-load transfer of the release build.
+# First-load transfer of the release build: the size check of `make test`, with its figures.
 size: dist
-	@bash scripts/size.sh dist
+	cargo test -q -p e2e --test size_budget -- --nocapture
 
 clean:
 	cargo clean
