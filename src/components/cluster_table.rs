@@ -3,6 +3,8 @@
 use api_types::{Cluster, ClusterStatus, Tier};
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use super::status_badge::{StatusBadge, Tone};
 
 pub fn cluster_status_tone(s: &ClusterStatus) -> Tone {
@@ -33,49 +35,37 @@ pub fn ClusterTable(
     #[prop(optional)]
     on_create: Option<Callback<Cluster>>,
 ) -> impl IntoView {
-    let region_label = caption.clone();
+    let mut columns = vec!["Name", "Cluster ID", "Tier", "Status", "Region"];
+    if on_create.is_some() {
+        columns.push("Actions");
+    }
     view! {
-        <div class="table-scroll" role="region" aria-label=region_label tabindex="0">
-            <table class="data-table">
-                <caption class="visually-hidden">{caption}</caption>
-                <thead>
+        <DataTable label=caption columns>
+            {clusters.into_iter().map(|c| {
+                let tone = cluster_status_tone(&c.status);
+                let href = format!("/clusters/{}", c.cluster_id);
+                let action = on_create.map(|cb| {
+                    let name = c.cluster_name.clone();
+                    let target = c.clone();
+                    view! {
+                        <td>
+                            <button type="button" class="small" on:click=move |_| cb.run(target.clone())>
+                                "Create Backup" <span class="visually-hidden">" for " {name}</span>
+                            </button>
+                        </td>
+                    }
+                });
+                view! {
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Cluster ID"</th>
-                        <th scope="col">"Tier"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Region"</th>
-                        {on_create.is_some().then(|| view! { <th scope="col">"Actions"</th> })}
+                        <th scope="row"><a href=href>{c.cluster_name.clone()}</a></th>
+                        <td><code>{c.cluster_id.clone()}</code></td>
+                        <td>{tier_label(&c)}</td>
+                        <td><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
+                        <td>{c.region_id.clone()}</td>
+                        {action}
                     </tr>
-                </thead>
-                <tbody>
-                    {clusters.into_iter().map(|c| {
-                        let tone = cluster_status_tone(&c.status);
-                        let href = format!("/clusters/{}", c.cluster_id);
-                        let action = on_create.map(|cb| {
-                            let name = c.cluster_name.clone();
-                            let target = c.clone();
-                            view! {
-                                <td>
-                                    <button type="button" class="small" on:click=move |_| cb.run(target.clone())>
-                                        "Create Backup" <span class="visually-hidden">" for " {name}</span>
-                                    </button>
-                                </td>
-                            }
-                        });
-                        view! {
-                            <tr>
-                                <th scope="row"><a href=href>{c.cluster_name.clone()}</a></th>
-                                <td><code>{c.cluster_id.clone()}</code></td>
-                                <td>{tier_label(&c)}</td>
-                                <td><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
-                                <td>{c.region_id.clone()}</td>
-                                {action}
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }
+            }).collect_view()}
+        </DataTable>
     }
 }

@@ -4,6 +4,8 @@
 use api_types::JobStatus;
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use super::status_badge::{StatusBadge, Tone};
 use crate::rules::job_register::JobEntry;
 use crate::rules::time;
@@ -44,28 +46,11 @@ pub fn JobTable(
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" aria-label="Jobs" tabindex="0">
-            <table class="data-table jobs-table">
-                <caption class="visually-hidden">"Jobs"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Job ID"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Cluster"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Progress"</th>
-                        <th scope="col">"Started"</th>
-                        <th scope="col">"Ended"</th>
-                        <th scope="col">"Duration"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || ids.get() key=|id| id.clone() let:id>
-                        <JobRow id selected/>
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DataTable label="Jobs" class="jobs-table" columns=vec!["Job ID", "Type", "Cluster", "Status", "Progress", "Started", "Ended", "Duration"]>
+            <For each=move || ids.get() key=|id| id.clone() let:id>
+                <JobRow id selected/>
+            </For>
+        </DataTable>
     }
 }
 

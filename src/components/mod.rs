@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 pub mod cluster_table;
 pub mod create_backup;
+pub mod data_table;
 pub mod error_panel;
 pub mod header;
 pub mod job_table;

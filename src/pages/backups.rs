@@ -3,6 +3,8 @@
 use api_types::{ApiError, Backup, BackupPage, BackupStatus};
 use leptos::prelude::*;
 
+use crate::components::data_table::DataTable;
+
 use crate::api::client::BackupFilter;
 use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey, status_badge::{StatusBadge, Tone}};
 use crate::rules::format;
@@ -58,36 +60,19 @@ pub fn BackupTable(backups: Vec<Backup>) -> impl IntoView {
         return view! { <p class="notice">"No backups yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" aria-label="Backups" tabindex="0">
-            <table class="data-table">
-                <caption class="visually-hidden">"Backups"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Cluster"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Created by"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Size"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Expires"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {backups.into_iter().map(|b| view! {
-                        <tr>
-                            <th scope="row">{b.backup_name.clone()}</th>
-                            <td>{b.cluster_name.clone()}</td>
-                            <td>{b.backup_type.label().to_owned()}</td>
-                            <td>{b.creation_method.label().to_owned()}</td>
-                            <td><StatusBadge label=b.status.label().to_owned() tone=backup_tone(&b.status)/></td>
-                            <td>{b.size.map(format::bytes).unwrap_or_else(|| "—".into())}</td>
-                            <td><time datetime=b.create_time.clone()>{b.create_time.clone()}</time></td>
-                            <td>{if b.expire_time.is_empty() { "Never".to_owned() } else { b.expire_time.clone() }}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label="Backups" columns=vec!["Name", "Cluster", "Type", "Created by", "Status", "Size", "Created", "Expires"]>
+            {backups.into_iter().map(|b| view! {
+                <tr>
+                    <th scope="row">{b.backup_name.clone()}</th>
+                    <td>{b.cluster_name.clone()}</td>
+                    <td>{b.backup_type.label().to_owned()}</td>
+                    <td>{b.creation_method.label().to_owned()}</td>
+                    <td><StatusBadge label=b.status.label().to_owned() tone=backup_tone(&b.status)/></td>
+                    <td>{b.size.map(format::bytes).unwrap_or_else(|| "—".into())}</td>
+                    <td><time datetime=b.create_time.clone()>{b.create_time.clone()}</time></td>
+                    <td>{if b.expire_time.is_empty() { "Never".to_owned() } else { b.expire_time.clone() }}</td>
+                </tr>
+            }).collect_view()}
+        </DataTable>
     }.into_any()
 }
