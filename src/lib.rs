@@ -20,7 +20,7 @@ use pages::{
     backups::BackupsPage, cluster::ClusterPage, clusters::ClustersPage, jobs::JobsPage, not_found::NotFound,
     settings::SettingsPage,
 };
-use state::{jobs::Jobs, roles::Roles, toasts::Toasts, Connection};
+use state::{Connection, jobs::Jobs, roles::Roles, toasts::Toasts};
 
 #[component]
 pub fn App() -> impl IntoView {

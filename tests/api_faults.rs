@@ -59,8 +59,15 @@ async fn rate_limited_get_waits_for_retry_after_then_succeeds() {
 #[wasm_bindgen_test]
 async fn rate_limited_post_is_not_retried_and_says_when() {
     faults(None).await;
-    faults(Some(serde_json::json!({"rateLimitRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]}))).await;
-    let req = api_types::CreateBackupRequest { backup_type: api_types::BackupType::Cluster, db_collections: vec![], cross_region_copies: vec![] };
+    faults(Some(
+        serde_json::json!({"rateLimitRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]}),
+    ))
+    .await;
+    let req = api_types::CreateBackupRequest {
+        backup_type: api_types::BackupType::Cluster,
+        db_collections: vec![],
+        cross_region_copies: vec![],
+    };
     let err = client("demo-owner-key").create_backup("in01-9d4c2b7e1a5f305", &req).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::RateLimited, "{err:?}");
     let secs = err.retry_after_secs.expect("Retry-After is readable cross-origin");

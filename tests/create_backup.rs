@@ -11,14 +11,14 @@ use api_types::{Cluster, DeployConfig};
 use backup_console::api::ApiClient;
 use backup_console::components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use backup_console::components::toasts::ToastRegion;
+use backup_console::state::Connection;
 use backup_console::state::jobs::Jobs;
 use backup_console::state::roles::Roles;
 use backup_console::state::settings::ApiKey;
 use backup_console::state::toasts::Toasts;
-use backup_console::state::Connection;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -196,7 +196,11 @@ async fn a_running_manual_backup_blocks_until_it_finishes() {
     reset().await;
     sim("/__sim/job-speed", Some(json!({"speed": 0.001}))).await;
     let client = ApiClient::new(SIM_URL.into(), Some(ApiKey::parse("demo-admin-key").unwrap()));
-    let req = api_types::CreateBackupRequest { backup_type: api_types::BackupType::Cluster, db_collections: vec![], cross_region_copies: vec![] };
+    let req = api_types::CreateBackupRequest {
+        backup_type: api_types::BackupType::Cluster,
+        db_collections: vec![],
+        cross_region_copies: vec![],
+    };
     let started = client.create_backup(STAGING_MAIN, &req).await.unwrap();
 
     let host = Host::new();
@@ -256,7 +260,11 @@ async fn a_double_click_sends_one_request() {
 #[wasm_bindgen_test]
 async fn an_api_error_keeps_the_form() {
     reset().await;
-    sim("/__sim/faults", Some(json!({"errorRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]}))).await;
+    sim(
+        "/__sim/faults",
+        Some(json!({"errorRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]})),
+    )
+    .await;
     let host = Host::new();
     let (handle, target) = mount_console(&host, "demo-owner-key");
     open(&host, target, STAGING_MAIN).await;

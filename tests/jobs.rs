@@ -11,10 +11,10 @@ use api_types::{BackupType, CreateBackupRequest, DbCollections, DeployConfig};
 use backup_console::api::ApiClient;
 use backup_console::components::job_table::JobTable;
 use backup_console::rules::job_register::{JobEntry, JobKind};
-use backup_console::state::jobs::{now_ms, Jobs};
+use backup_console::state::Connection;
+use backup_console::state::jobs::{Jobs, now_ms};
 use backup_console::state::settings::ApiKey;
 use backup_console::state::toasts::Toasts;
-use backup_console::state::Connection;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use serde_json::json;
@@ -53,7 +53,9 @@ fn mount_jobs(host: &Host) -> (leptos::mount::UnmountHandle<impl Mountable>, Job
         conn.key.set(Some(ApiKey::parse("demo-readonly-key").unwrap()));
         let jobs = Jobs::provide(conn, Toasts::provide());
         out.set(Some(jobs));
-        let ids = Signal::derive(move || jobs.register.with(|r| r.entries().iter().map(|e| e.job_id.clone()).collect::<Vec<_>>()));
+        let ids = Signal::derive(move || {
+            jobs.register.with(|r| r.entries().iter().map(|e| e.job_id.clone()).collect::<Vec<_>>())
+        });
         let selected: Signal<Option<String>> = Signal::derive(|| None);
         view! { <JobTable ids selected/> }
     });
@@ -132,7 +134,11 @@ async fn a_failed_job_shows_its_reason() {
     follow(jobs, &job_id, &name);
     until("the first answer", || status_and_progress(&host).0 == "Pending").await;
 
-    sim(&format!("/__sim/jobs/{job_id}/finish"), Some(json!({"status": "FAILED", "reason": "Object storage quota exceeded."}))).await;
+    sim(
+        &format!("/__sim/jobs/{job_id}/finish"),
+        Some(json!({"status": "FAILED", "reason": "Object storage quota exceeded."})),
+    )
+    .await;
     jobs.refresh_now();
     until("the failure", || status_and_progress(&host).0 == "Failed").await;
     assert!(host.text().contains("Object storage quota exceeded."), "the reason is visible: {}", host.text());

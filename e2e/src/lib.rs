@@ -35,7 +35,9 @@ impl Server {
     /// The server serving another build (the benchmark's baseline).
     pub async fn start_with_dist(dist: &Path, extra_args: &[&str]) -> Result<Server, Error> {
         let root = workspace_root();
-        let bin = std::env::var("E2E_SERVER_BIN").map(PathBuf::from).unwrap_or_else(|_| root.join("target/debug/backup-server"));
+        let bin = std::env::var("E2E_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| root.join("target/debug/backup-server"));
         let dist = dist.to_path_buf();
         if !dist.join("index.html").exists() {
             return Err(format!("{} has no index.html: build the console first (make dist)", dist.display()).into());
@@ -195,7 +197,11 @@ impl Browser {
     /// Fails with the list of violations, naming the page state.
     pub async fn assert_accessible(&self, state: &str) -> Result<(), Error> {
         let v = self.axe_violations().await?;
-        if v.is_empty() { Ok(()) } else { Err(format!("axe found {} violation(s) in {state}:\n{}", v.len(), v.join("\n")).into()) }
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("axe found {} violation(s) in {state}:\n{}", v.len(), v.join("\n")).into())
+        }
     }
 
     /// Ends a journey: on failure, saves a screenshot of its last step to
@@ -217,7 +223,8 @@ impl Browser {
             Ok(()) => match self.console_errors().await {
                 Ok(mut errors) => {
                     if faults {
-                        errors.retain(|e| !e.contains("Failed to load resource: the server responded with a status of"));
+                        errors
+                            .retain(|e| !e.contains("Failed to load resource: the server responded with a status of"));
                     }
                     if errors.is_empty() { Ok(()) } else { Err(format!("browser console errors: {errors:#?}").into()) }
                 }
@@ -238,7 +245,8 @@ impl Browser {
 
     /// Emulates `prefers-color-scheme` (light or dark) for screenshots.
     pub async fn color_scheme(&self, scheme: &str) -> Result<(), Error> {
-        let params = serde_json::json!({ "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
+        let params =
+            serde_json::json!({ "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }] });
         self.client.issue_cmd(Cdp { cmd: "Emulation.setEmulatedMedia", params }).await?;
         Ok(())
     }
@@ -259,7 +267,11 @@ impl Browser {
         self.client.goto(&format!("{}/settings", server.url)).await?;
         self.wait_for(Locator::XPath(&find::labelled("API key"))).await?.send_keys(key).await?;
         if remember {
-            self.client.find(Locator::XPath(&find::labelled("Remember for this tab (sessionStorage)"))).await?.click().await?;
+            self.client
+                .find(Locator::XPath(&find::labelled("Remember for this tab (sessionStorage)")))
+                .await?
+                .click()
+                .await?;
         }
         self.client.find(Locator::XPath(&find::button("Save key"))).await?.click().await?;
         self.wait_for(Locator::XPath("//*[contains(text(), 'is in use')]")).await?;
@@ -318,7 +330,12 @@ pub async fn http(
 }
 
 /// An admin route of the simulator (`/__sim/...`): its `data`, or an error naming the status.
-pub async fn sim(server: &Server, method: &str, path: &str, body: Option<&serde_json::Value>) -> Result<serde_json::Value, Error> {
+pub async fn sim(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> Result<serde_json::Value, Error> {
     let (status, json) = http(server, method, path, None, body).await?;
     if status != 200 {
         return Err(format!("{method} {path}: HTTP {status} {json}").into());

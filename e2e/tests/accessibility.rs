@@ -1,7 +1,7 @@
 //! axe-core on every page and state a user meets, in light and dark: zero violations of the
 //! WCAG 2.1 A and AA rules. Plus what axe cannot see: the dialog's accessible name.
 
-use e2e::{find, Browser, Error, Server};
+use e2e::{Browser, Error, Server, find};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -23,7 +23,11 @@ async fn every_page_and_dialog_state_has_no_wcag_violations() -> Result<(), Erro
         b.assert_accessible(&format!("Clusters ({scheme})")).await?;
 
         for cluster in ["staging-main", "sandbox-free", "prod-recommend"] {
-            b.client.find(Locator::XPath(&format!("//button[normalize-space()='Create Backup for {cluster}']"))).await?.click().await?;
+            b.client
+                .find(Locator::XPath(&format!("//button[normalize-space()='Create Backup for {cluster}']")))
+                .await?
+                .click()
+                .await?;
             let dialog = b.wait_for(Locator::XPath("//dialog[@open]")).await?;
             // The dialog's name is its title (axe does not check native dialogs).
             let name = b.client.execute(
@@ -31,7 +35,10 @@ async fn every_page_and_dialog_state_has_no_wcag_violations() -> Result<(), Erro
                 vec![],
             ).await?;
             assert_eq!(name.as_str(), Some("Create Backup"));
-            b.wait_for(Locator::XPath("//dialog[@open]//*[contains(@class,'check-pass') or contains(@class,'check-fail')]")).await?;
+            b.wait_for(Locator::XPath(
+                "//dialog[@open]//*[contains(@class,'check-pass') or contains(@class,'check-fail')]",
+            ))
+            .await?;
             b.assert_accessible(&format!("the Create Backup dialog for {cluster} ({scheme})")).await?;
             if cluster == "staging-main" {
                 b.client.find(Locator::XPath("//dialog//label[normalize-space()='Collection']")).await?.click().await?;
@@ -55,10 +62,17 @@ async fn every_page_and_dialog_state_has_no_wcag_violations() -> Result<(), Erro
     b.color_scheme("light").await?;
     b.client.goto(&format!("{}/clusters", server.url)).await?;
     b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
-    b.wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@disabled)]")).await?.click().await?;
+    b.wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@disabled)]"))
+        .await?
+        .click()
+        .await?;
     b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?;
     b.assert_accessible("Clusters with a toast").await?;
-    b.client.find(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?.click().await?;
+    b.client
+        .find(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']"))
+        .await?
+        .click()
+        .await?;
     b.wait_for(Locator::XPath("//tbody//progress | //tbody//*[normalize-space()='Pending']")).await?;
     for scheme in ["light", "dark"] {
         b.color_scheme(scheme).await?;

@@ -4,11 +4,12 @@
 
 use std::time::Duration;
 
-use e2e::{find, sim, Browser, Error, Server};
-use fantoccini::key::Key;
+use e2e::{Browser, Error, Server, find, sim};
 use fantoccini::Locator;
+use fantoccini::key::Key;
 
-const OPENER: &str = "//tr[th[normalize-space()='staging-main']]//button[normalize-space()='Create Backup for staging-main']";
+const OPENER: &str =
+    "//tr[th[normalize-space()='staging-main']]//button[normalize-space()='Create Backup for staging-main']";
 
 async fn active_description(b: &Browser) -> Result<String, Error> {
     let v = b
@@ -101,7 +102,8 @@ async fn the_whole_flow_works_with_the_keyboard_alone() -> Result<(), Error> {
     b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?;
     assert!(!dialog_open(&b).await?);
 
-    let sent = sim(&server, "GET", "/__sim/requests?path=/v2/clusters/in01-9d4c2b7e1a5f305/backups/create", None).await?;
+    let sent =
+        sim(&server, "GET", "/__sim/requests?path=/v2/clusters/in01-9d4c2b7e1a5f305/backups/create", None).await?;
     let body = sent.to_string();
     assert!(body.contains("\"backupType\":\"COLLECTION\""), "{body}");
     assert!(body.contains(r#""collectionNames":["articles_en_sample","products_sample"]"#), "{body}");

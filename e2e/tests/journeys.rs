@@ -3,7 +3,7 @@
 //! faults with recovery. Each saves a screenshot of its last step when it fails, and fails on
 //! any error in the browser console.
 
-use e2e::{find, sim, Browser, Error, Server};
+use e2e::{Browser, Error, Server, find, sim};
 use fantoccini::Locator;
 use serde_json::json;
 
@@ -15,7 +15,9 @@ fn opener(cluster: &str) -> String {
 
 /// The state word of a checklist line ("OK", "Blocked", …).
 fn line_state(rule: &str, state: &str) -> String {
-    format!("{DIALOG}//li[.//*[contains(@class,'check-label') and normalize-space()='{rule}']]//*[contains(@class,'check-state') and normalize-space()='{state}']")
+    format!(
+        "{DIALOG}//li[.//*[contains(@class,'check-label') and normalize-space()='{rule}']]//*[contains(@class,'check-state') and normalize-space()='{state}']"
+    )
 }
 
 async fn to_clusters(b: &Browser, server: &Server, key: &str) -> Result<(), Error> {
@@ -47,7 +49,10 @@ async fn free_and_serverless_gates_show_their_fixes() -> Result<(), Error> {
 
         b.client.find(Locator::XPath(&opener("staging-serverless"))).await?.click().await?;
         b.wait_for(Locator::XPath(&line_state("Dedicated cluster", "Blocked"))).await?;
-        let migrate = b.client.find(Locator::XPath(&format!("{DIALOG}//a[normalize-space()='Migrate to a Dedicated cluster']"))).await?;
+        let migrate = b
+            .client
+            .find(Locator::XPath(&format!("{DIALOG}//a[normalize-space()='Migrate to a Dedicated cluster']")))
+            .await?;
         assert!(migrate.attr("href").await?.unwrap_or_default().contains("migrate"));
         assert!(create_disabled(&b).await?);
         Ok(())
@@ -63,8 +68,12 @@ async fn a_manual_backup_blocks_the_next_until_it_finishes() -> Result<(), Error
     let outcome = async {
         to_clusters(&b, &server, "demo-owner-key").await?;
         b.client.find(Locator::XPath(&opener("staging-main"))).await?.click().await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]"))).await?.click().await?;
-        let view_job = b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?;
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]")))
+            .await?
+            .click()
+            .await?;
+        let view_job =
+            b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?;
         let job_id = view_job.attr("href").await?.unwrap_or_default().trim_start_matches("/jobs/").to_owned();
         // The toast sits over the table's corner: dismiss it as a user would.
         b.client.find(Locator::XPath("//button[@aria-label='Dismiss notification']")).await?.click().await?;
@@ -95,7 +104,10 @@ async fn a_read_only_key_sees_everything_and_learns_why_it_cannot_create() -> Re
         assert_eq!(rows.len(), 8, "everything is visible");
         b.client.find(Locator::XPath(&opener("staging-main"))).await?.click().await?;
         b.wait_for(Locator::XPath(&line_state("Role allowed to create backups", "Not known"))).await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]")))
+            .await?
+            .click()
+            .await?;
         let alert = b.wait_for(Locator::XPath(&format!("{DIALOG}//*[@role='alert']"))).await?;
         let text = alert.text().await?;
         assert!(text.contains("Organization Owner or Project Admin"), "{text}");

@@ -2,7 +2,7 @@
 //! and shows the simulator's clusters once a key is entered. (A broken wasm-opt builds
 //! "successfully" and fails only here, at load.)
 
-use e2e::{find, Browser, Error, Server};
+use e2e::{Browser, Error, Server, find};
 use fantoccini::Locator;
 
 #[tokio::test]

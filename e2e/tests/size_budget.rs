@@ -7,7 +7,7 @@
 //! (`size::BUDGET_GZIP`, 200 KB) is printed beside it; the console does not meet it yet, and
 //! the ceiling comes down as the size does.
 
-use e2e::size::{first_load, BUDGET_GZIP, GOAL_GZIP};
+use e2e::size::{BUDGET_GZIP, GOAL_GZIP, first_load};
 use e2e::workspace_root;
 
 /// Enforced ceiling for everything on first load, gzip -9, bytes.
@@ -18,7 +18,10 @@ fn first_load_transfer_stays_under_its_ceiling() {
     let dist = workspace_root().join("dist");
     let rows = first_load(&dist).expect("dist/ measured (run `make dist` first)");
     for r in &rows {
-        println!("size: first load {:<5} raw {:>9} B  gzip -9 {:>8} B  brotli -q 11 {:>8} B", r.kind, r.raw, r.gzip, r.brotli);
+        println!(
+            "size: first load {:<5} raw {:>9} B  gzip -9 {:>8} B  brotli -q 11 {:>8} B",
+            r.kind, r.raw, r.gzip, r.brotli
+        );
     }
     let total = rows.last().expect("a total row").gzip;
     let wasm = rows.iter().find(|r| r.kind == "wasm").expect("a wasm row");

@@ -29,10 +29,7 @@ pub struct Admin {
 
 pub fn router(admin: Admin) -> Router {
     Router::new()
-        .route(
-            "/__sim/faults",
-            get(get_faults).post(set_faults).delete(clear_faults),
-        )
+        .route("/__sim/faults", get(get_faults).post(set_faults).delete(clear_faults))
         .route("/__sim/job-speed", get(get_speed).post(set_speed))
         .route("/__sim/fail-rate", post(set_fail_rate))
         .route("/__sim/rate-limit", post(set_rate_limit))
@@ -48,15 +45,9 @@ pub fn router(admin: Admin) -> Router {
 
 /// Anyone else gets a plain 404, as if the route did not exist.
 async fn loopback_only(req: Request, next: Next) -> Response {
-    let peer_is_loopback = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
-    if peer_is_loopback {
-        next.run(req).await
-    } else {
-        StatusCode::NOT_FOUND.into_response()
-    }
+    let peer_is_loopback =
+        req.extensions().get::<ConnectInfo<SocketAddr>>().is_some_and(|ConnectInfo(a)| a.ip().is_loopback());
+    if peer_is_loopback { next.run(req).await } else { StatusCode::NOT_FOUND.into_response() }
 }
 
 fn bad(msg: impl Into<String>) -> ApiError {
@@ -95,8 +86,8 @@ async fn set_faults(State(a): State<Admin>, body: Bytes) -> ApiResult {
                 m.insert(k.clone(), v.clone());
             }
         }
-        let next: FaultConfig = serde_json::from_value(merged)
-            .map_err(|e| bad(format!("Invalid fault settings: {e}")))?;
+        let next: FaultConfig =
+            serde_json::from_value(merged).map_err(|e| bad(format!("Invalid fault settings: {e}")))?;
         next.validate().map_err(bad)?;
         *cfg = next.clone();
         next
@@ -170,19 +161,13 @@ async fn finish_job(State(a): State<Admin>, Path(job_id): Path<String>, body: By
         None | Some("SUCCESSFUL") => true,
         Some("FAILED") => false,
         Some(other) => {
-            return Err(bad(format!(
-                "status must be SUCCESSFUL or FAILED, got {other}"
-            )));
+            return Err(bad(format!("status must be SUCCESSFUL or FAILED, got {other}")));
         }
     };
-    let reason = body
-        .get("reason")
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let reason = body.get("reason").and_then(Value::as_str).map(str::to_string);
     let mut st = a.sim.lock();
     let (now, speed) = (st.now, st.speed());
-    st.finish_job(&job_id, success, reason, now, speed)
-        .map_err(|m| ApiError::http(StatusCode::NOT_FOUND, 404, m))?;
+    st.finish_job(&job_id, success, reason, now, speed).map_err(|m| ApiError::http(StatusCode::NOT_FOUND, 404, m))?;
     st.mark_dirty();
     let job = st.job(&job_id).map(|j| j.to_api()).unwrap_or_default();
     ok(job)

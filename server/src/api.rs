@@ -17,29 +17,17 @@ pub struct ApiError {
 impl ApiError {
     /// A business error: HTTP 200 with a non-zero code.
     pub fn biz(code: i64, message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::OK,
-            code,
-            message: message.into(),
-        }
+        Self { status: StatusCode::OK, code, message: message.into() }
     }
 
     pub fn http(status: StatusCode, code: i64, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
+        Self { status, code, message: message.into() }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({ "code": self.code, "message": self.message })),
-        )
-            .into_response()
+        (self.status, Json(json!({ "code": self.code, "message": self.message }))).into_response()
     }
 }
 
@@ -56,18 +44,10 @@ pub fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
         return Ok(json!({}));
     }
     let v: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::http(
-            StatusCode::BAD_REQUEST,
-            400,
-            format!("The request body is not valid JSON: {e}"),
-        )
+        ApiError::http(StatusCode::BAD_REQUEST, 400, format!("The request body is not valid JSON: {e}"))
     })?;
     if !v.is_object() {
-        return Err(ApiError::http(
-            StatusCode::BAD_REQUEST,
-            400,
-            "The request body must be a JSON object.",
-        ));
+        return Err(ApiError::http(StatusCode::BAD_REQUEST, 400, "The request body must be a JSON object."));
     }
     Ok(v)
 }
@@ -79,20 +59,16 @@ pub fn str_field<'a>(v: &'a Value, names: &[&str]) -> Option<&'a str> {
 
 /// A field present under any of `names` (any JSON type, null counts as absent).
 pub fn field<'a>(v: &'a Value, names: &[&str]) -> Option<&'a Value> {
-    names
-        .iter()
-        .find_map(|n| v.get(*n).filter(|x| !x.is_null()))
+    names.iter().find_map(|n| v.get(*n).filter(|x| !x.is_null()))
 }
 
 /// An integer that may arrive as a JSON number or a numeric string (docs type many numbers as
 /// strings, clients send numbers: §9.10).
 pub fn int_value(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| f as i64)
-        }),
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+        }
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }

@@ -52,18 +52,12 @@ pub struct Caller {
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim()).filter(|t| !t.is_empty())
 }
 
 pub fn caller_for(headers: &HeaderMap) -> Option<Caller> {
     let token = bearer_token(headers)?;
-    DEMO_KEYS
-        .iter()
-        .find(|(key, _, _)| *key == token)
-        .map(|&(_, key_id, role)| Caller { role, key_id })
+    DEMO_KEYS.iter().find(|(key, _, _)| *key == token).map(|&(_, key_id, role)| Caller { role, key_id })
 }
 
 /// Control plane: an unknown or missing key gets HTTP 401 with code 21119 (reference §1.3).
@@ -73,9 +67,7 @@ pub async fn require_api_key(mut req: Request, next: Next) -> Response {
             req.extensions_mut().insert(caller);
             next.run(req).await
         }
-        None => {
-            ApiError::http(StatusCode::UNAUTHORIZED, 21119, "The apikey is illegal").into_response()
-        }
+        None => ApiError::http(StatusCode::UNAUTHORIZED, 21119, "The apikey is illegal").into_response(),
     }
 }
 

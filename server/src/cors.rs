@@ -9,13 +9,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 pub fn layer() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::any())
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         // `Authorization` is never covered by a wildcard: list it.
         .allow_headers([
             header::AUTHORIZATION,

@@ -61,11 +61,7 @@ impl FaultConfig {
     }
 
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.endpoints.is_empty()
-            || self
-                .endpoints
-                .iter()
-                .any(|p| pattern_matches(p, method, path))
+        self.endpoints.is_empty() || self.endpoints.iter().any(|p| pattern_matches(p, method, path))
     }
 }
 
@@ -83,11 +79,7 @@ fn pattern_matches(pattern: &str, method: &str, path: &str) -> bool {
         .trim_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
-        .all(|want| {
-            path_segs
-                .next()
-                .is_some_and(|got| want == "*" || want == got)
-        })
+        .all(|want| path_segs.next().is_some_and(|got| want == "*" || want == got))
 }
 
 pub type SharedFaults = Arc<RwLock<FaultConfig>>;
@@ -179,16 +171,8 @@ mod tests {
     #[test]
     fn patterns() {
         assert!(pattern_matches("/v2/jobs", "GET", "/v2/jobs/job-1"));
-        assert!(pattern_matches(
-            "POST /v2/clusters/*/backups/create",
-            "POST",
-            "/v2/clusters/in01-x/backups/create"
-        ));
-        assert!(!pattern_matches(
-            "POST /v2/clusters/*/backups/create",
-            "GET",
-            "/v2/clusters/in01-x/backups/create"
-        ));
+        assert!(pattern_matches("POST /v2/clusters/*/backups/create", "POST", "/v2/clusters/in01-x/backups/create"));
+        assert!(!pattern_matches("POST /v2/clusters/*/backups/create", "GET", "/v2/clusters/in01-x/backups/create"));
         assert!(!pattern_matches("/v2/jobs", "GET", "/v2/clusters"));
         assert!(pattern_matches("/", "GET", "/v2/clusters"));
     }

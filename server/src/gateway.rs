@@ -17,12 +17,8 @@ use crate::api::ApiError;
 
 const MAX_BODY: usize = 8 * 1024 * 1024;
 /// Request headers passed on. Cookies and the like never leave this server.
-const FORWARD_REQUEST: &[HeaderName] = &[
-    header::AUTHORIZATION,
-    header::CONTENT_TYPE,
-    header::ACCEPT,
-    header::ACCEPT_LANGUAGE,
-];
+const FORWARD_REQUEST: &[HeaderName] =
+    &[header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, header::ACCEPT_LANGUAGE];
 const FORWARD_RESPONSE: &[HeaderName] = &[header::CONTENT_TYPE, header::RETRY_AFTER];
 
 pub struct Gateway {
@@ -63,11 +59,7 @@ impl Gateway {
             .timeout(Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Arc::new(Self {
-            upstream: upstream.trim_end_matches('/').to_string(),
-            client,
-            api_key,
-        }))
+        Ok(Arc::new(Self { upstream: upstream.trim_end_matches('/').to_string(), client, api_key }))
     }
 
     pub fn holds_key(&self) -> bool {
@@ -92,42 +84,22 @@ impl Gateway {
         out
     }
 
-    async fn send(
-        &self,
-        method: Method,
-        url: &str,
-        headers: reqwest::header::HeaderMap,
-        body: Bytes,
-    ) -> Response {
-        let resp = self
-            .client
-            .request(method, url)
-            .headers(headers)
-            .body(body)
-            .send()
-            .await;
+    async fn send(&self, method: Method, url: &str, headers: reqwest::header::HeaderMap, body: Bytes) -> Response {
+        let resp = self.client.request(method, url).headers(headers).body(body).send().await;
         let resp = match resp {
             Ok(r) => r,
             Err(e) => {
                 // The URL holds no secret (keys travel in headers), but keep the message short.
-                let what = if e.is_timeout() {
-                    "timed out"
-                } else {
-                    "could not be reached"
-                };
+                let what = if e.is_timeout() { "timed out" } else { "could not be reached" };
                 return ApiError::http(
                     StatusCode::BAD_GATEWAY,
                     502,
-                    format!(
-                        "The upstream {what}: {}",
-                        origin_of(url).unwrap_or_default()
-                    ),
+                    format!("The upstream {what}: {}", origin_of(url).unwrap_or_default()),
                 )
                 .into_response();
             }
         };
-        let status =
-            StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let status = StatusCode::from_u16(resp.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
         let mut headers = HeaderMap::new();
         for name in FORWARD_RESPONSE {
             if let Some(v) = resp.headers().get(name) {
@@ -139,12 +111,9 @@ impl Gateway {
         }
         match resp.bytes().await {
             Ok(bytes) => (status, headers, bytes).into_response(),
-            Err(_) => ApiError::http(
-                StatusCode::BAD_GATEWAY,
-                502,
-                "The upstream response was cut off.",
-            )
-            .into_response(),
+            Err(_) => {
+                ApiError::http(StatusCode::BAD_GATEWAY, 502, "The upstream response was cut off.").into_response()
+            }
         }
     }
 }
@@ -153,26 +122,11 @@ impl Gateway {
 pub async fn forward_v2(State(gw): State<Arc<Gateway>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
-        return ApiError::http(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            413,
-            "The request body is too large.",
-        )
-        .into_response();
+        return ApiError::http(StatusCode::PAYLOAD_TOO_LARGE, 413, "The request body is too large.").into_response();
     };
-    let path_and_query = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
+    let path_and_query = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let url = format!("{}{path_and_query}", gw.upstream);
-    gw.send(
-        parts.method,
-        &url,
-        gw.outgoing_headers(&parts.headers),
-        body,
-    )
-    .await
+    gw.send(parts.method, &url, gw.outgoing_headers(&parts.headers), body).await
 }
 
 fn valid_cluster_id(id: &str) -> bool {
@@ -188,9 +142,7 @@ fn valid_cluster_id(id: &str) -> bool {
 fn valid_dataplane_path(rest: &str) -> bool {
     rest.starts_with("v2/vectordb/")
         && !rest.contains("..")
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
 }
 
 pub async fn dataplane(
@@ -211,31 +163,15 @@ pub async fn dataplane(
     }
     let (parts, body) = req.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
-        return ApiError::http(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            413,
-            "The request body is too large.",
-        )
-        .into_response();
+        return ApiError::http(StatusCode::PAYLOAD_TOO_LARGE, 413, "The request body is too large.").into_response();
     };
     let headers = gw.outgoing_headers(&parts.headers);
     // Ask the upstream, with the caller's credentials, where this cluster lives.
-    let describe = gw
-        .send(
-            Method::GET,
-            &format!("{}/v2/clusters/{cluster_id}", gw.upstream),
-            headers.clone(),
-            Bytes::new(),
-        )
-        .await;
+    let describe =
+        gw.send(Method::GET, &format!("{}/v2/clusters/{cluster_id}", gw.upstream), headers.clone(), Bytes::new()).await;
     let (dparts, dbody) = describe.into_parts();
     let Ok(dbytes) = to_bytes(dbody, MAX_BODY).await else {
-        return ApiError::http(
-            StatusCode::BAD_GATEWAY,
-            502,
-            "The upstream response was cut off.",
-        )
-        .into_response();
+        return ApiError::http(StatusCode::BAD_GATEWAY, 502, "The upstream response was cut off.").into_response();
     };
     let parsed: Option<Value> = serde_json::from_slice(&dbytes).ok();
     let address = parsed
@@ -266,14 +202,8 @@ mod tests {
 
     #[test]
     fn origins_and_paths() {
-        assert_eq!(
-            origin_of("https://api.cloud.zilliz.com/").as_deref(),
-            Some("https://api.cloud.zilliz.com")
-        );
-        assert_eq!(
-            origin_of("http://127.0.0.1:8080").as_deref(),
-            Some("http://127.0.0.1:8080")
-        );
+        assert_eq!(origin_of("https://api.cloud.zilliz.com/").as_deref(), Some("https://api.cloud.zilliz.com"));
+        assert_eq!(origin_of("http://127.0.0.1:8080").as_deref(), Some("http://127.0.0.1:8080"));
         assert_eq!(origin_of("ftp://x"), None);
         assert_eq!(origin_of("http://user@evil"), None);
         assert!(valid_dataplane_path("v2/vectordb/collections/list"));

@@ -123,29 +123,18 @@ impl Server {
 
 pub async fn start(opts: Options) -> Result<Server, StartError> {
     if !(opts.job_speed.is_finite() && opts.job_speed > 0.0) {
-        return Err(StartError::Invalid(
-            "--job-speed must be a number above 0".into(),
-        ));
+        return Err(StartError::Invalid("--job-speed must be a number above 0".into()));
     }
     if !(0.0..=1.0).contains(&opts.fail_rate) {
-        return Err(StartError::Invalid(
-            "--fail-rate must be between 0 and 1".into(),
-        ));
+        return Err(StartError::Invalid("--fail-rate must be between 0 and 1".into()));
     }
     opts.faults.validate().map_err(StartError::Invalid)?;
     let want = SocketAddr::new(opts.addr, opts.port);
-    let listener = TcpListener::bind(want)
-        .await
-        .map_err(|e| StartError::Bind(want, e))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError::Bind(want, e))?;
+    let listener = TcpListener::bind(want).await.map_err(|e| StartError::Bind(want, e))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Bind(want, e))?;
 
     let index_html = std::fs::read_to_string(opts.dist.join("index.html")).ok();
-    let hashes = index_html
-        .as_deref()
-        .map(security_headers::inline_script_hashes)
-        .unwrap_or_default();
+    let hashes = index_html.as_deref().map(security_headers::inline_script_hashes).unwrap_or_default();
 
     let mut app = Router::new();
     let (mode, holds_key, sim, upstream_origin) = match &opts.upstream {
@@ -157,27 +146,14 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
                 .with_state(gw.clone())
                 .layer(cors::layer());
             app = app.merge(api);
-            (
-                Mode::Gateway,
-                gw.holds_key(),
-                None,
-                gateway::origin_of(upstream),
-            )
+            (Mode::Gateway, gw.holds_key(), None, gateway::origin_of(upstream))
         }
         None => {
-            let sim = Sim::open(
-                opts.state.clone(),
-                opts.reset,
-                opts.job_speed,
-                opts.fail_rate,
-            )?;
+            let sim = Sim::open(opts.state.clone(), opts.reset, opts.job_speed, opts.fail_rate)?;
             let limiter = rate_limit::RateLimiter::new(opts.rate_limit);
             let faults: faults::SharedFaults = Arc::new(RwLock::new(opts.faults.clone()));
             let recorder = recorder::Recorder::new();
-            let sim_app = SimApp {
-                sim: sim.clone(),
-                bound: addr.to_string(),
-            };
+            let sim_app = SimApp { sim: sim.clone(), bound: addr.to_string() };
             let api = sim::control_plane(sim_app.clone(), limiter.clone())
                 .merge(sim::data_plane(sim_app))
                 .layer(from_fn_with_state(faults.clone(), faults::inject))
@@ -185,39 +161,23 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
                 .layer(cors::layer());
             // The admin routes get CORS too: browser tests (on the test runner's origin)
             // switch faults on and off; they still answer only to loopback peers.
-            let admin = admin::router(admin::Admin {
-                sim: sim.clone(),
-                faults,
-                recorder,
-                limiter,
-            })
-            .layer(cors::layer());
+            let admin =
+                admin::router(admin::Admin { sim: sim.clone(), faults, recorder, limiter }).layer(cors::layer());
             app = app.merge(api).merge(admin);
             (Mode::Simulator, false, Some(sim), None)
         }
     };
     let csp = security_headers::content_security_policy(&hashes, upstream_origin.as_deref());
     let files = static_files::StaticFiles::new(opts.dist.clone());
-    let console_config = ConsoleConfig {
-        mode,
-        server_holds_key: holds_key,
-    };
+    let console_config = ConsoleConfig { mode, server_holds_key: holds_key };
     app = app
         // CORS too: a console served from another origin (or a browser test) reads it.
-        .route(
-            "/config.json",
-            get(config::handler)
-                .with_state(console_config)
-                .layer(cors::layer()),
-        )
+        .route("/config.json", get(config::handler).with_state(console_config).layer(cors::layer()))
         .fallback(move |req: Request| {
             let files = files.clone();
             async move { static_files::handler(axum::extract::State(files), req).await }
         })
-        .layer(from_fn_with_state(
-            security_headers::SecurityHeaders::new(&csp),
-            security_headers::add,
-        ))
+        .layer(from_fn_with_state(security_headers::SecurityHeaders::new(&csp), security_headers::add))
         .layer(CompressionLayer::new().gzip(true).br(true));
     if opts.log_requests {
         app = app.layer(from_fn(log_request));
@@ -245,15 +205,7 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
             eprintln!("server error: {e}");
         }
     });
-    Ok(Server {
-        addr,
-        mode,
-        server_holds_key: holds_key,
-        sim,
-        stop: Some(stop),
-        serve,
-        ticker,
-    })
+    Ok(Server { addr, mode, server_holds_key: holds_key, sim, stop: Some(stop), serve, ticker })
 }
 
 /// Method, path (no query: it may hold ids a user would rather not see in logs… and never a
@@ -263,10 +215,6 @@ async fn log_request(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let t = Instant::now();
     let resp = next.run(req).await;
-    println!(
-        "{method} {path} -> {} ({} ms)",
-        resp.status().as_u16(),
-        t.elapsed().as_millis()
-    );
+    println!("{method} {path} -> {} ({} ms)", resp.status().as_u16(), t.elapsed().as_millis());
     resp
 }

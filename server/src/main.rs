@@ -103,12 +103,7 @@ async fn main() -> ExitCode {
             rate_limit_rate: cli.fault_429_rate,
             html_error_rate: cli.fault_html_rate,
             malformed_rate: cli.fault_malformed_rate,
-            endpoints: cli
-                .fault_endpoints
-                .iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
+            endpoints: cli.fault_endpoints.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
             remaining: None,
         },
         upstream: cli.upstream.clone(),
@@ -128,36 +123,22 @@ async fn main() -> ExitCode {
     println!();
     println!("  Backup console:  {url}/");
     if !cli.dist.join("index.html").is_file() {
-        println!(
-            "                   (not built: {} has no index.html; the API works)",
-            cli.dist.display()
-        );
+        println!("                   (not built: {} has no index.html; the API works)", cli.dist.display());
     }
     match server.mode {
         Mode::Simulator => {
-            println!(
-                "  API (simulated): {url}/v2/   state: {}",
-                cli.state.display()
-            );
-            println!(
-                "  Job speed: {}x   fail rate: {}",
-                cli.job_speed, cli.fail_rate
-            );
+            println!("  API (simulated): {url}/v2/   state: {}", cli.state.display());
+            println!("  Job speed: {}x   fail rate: {}", cli.job_speed, cli.fail_rate);
             println!();
             println!("  Demo API keys (paste one into Settings):");
             for (key, _, role) in DEMO_KEYS {
                 println!("    {key:<20} {}", role.label());
             }
             println!();
-            println!(
-                "  Test controls (loopback only): {url}/__sim/faults, /__sim/job-speed, /__sim/requests"
-            );
+            println!("  Test controls (loopback only): {url}/__sim/faults, /__sim/job-speed, /__sim/requests");
         }
         Mode::Gateway => {
-            println!(
-                "  API (gateway):   {url}/v2/ -> {}",
-                cli.upstream.as_deref().unwrap_or("")
-            );
+            println!("  API (gateway):   {url}/v2/ -> {}", cli.upstream.as_deref().unwrap_or(""));
             if server.server_holds_key {
                 println!("  The server adds its own API key; the console asks for none.");
             } else {

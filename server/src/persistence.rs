@@ -10,9 +10,7 @@ use crate::sim::state::{SCHEMA_VERSION, SimState};
 pub enum LoadError {
     #[error("cannot read the state file {0}: {1}")]
     Read(PathBuf, std::io::Error),
-    #[error(
-        "the state file {0} is not valid ({1}); start with --reset to replace it with the seed"
-    )]
+    #[error("the state file {0} is not valid ({1}); start with --reset to replace it with the seed")]
     Parse(PathBuf, serde_json::Error),
 }
 
@@ -29,15 +27,10 @@ pub fn load(path: &Path) -> Result<Option<SimState>, LoadError> {
         .get("schemaVersion")
         .and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(SCHEMA_VERSION)) {
-        eprintln!(
-            "warning: {} has another layout (version {version:?}); starting from the seed",
-            path.display()
-        );
+        eprintln!("warning: {} has another layout (version {version:?}); starting from the seed", path.display());
         return Ok(None);
     }
-    serde_json::from_slice(&text)
-        .map(Some)
-        .map_err(|e| LoadError::Parse(path.to_path_buf(), e))
+    serde_json::from_slice(&text).map(Some).map_err(|e| LoadError::Parse(path.to_path_buf(), e))
 }
 
 pub fn save(path: &Path, state: &SimState) -> std::io::Result<()> {

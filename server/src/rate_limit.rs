@@ -27,10 +27,7 @@ struct Bucket {
 
 impl RateLimiter {
     pub fn new(limit: u32) -> Arc<Self> {
-        Arc::new(Self {
-            limit: AtomicU32::new(limit),
-            buckets: Mutex::new(HashMap::new()),
-        })
+        Arc::new(Self { limit: AtomicU32::new(limit), buckets: Mutex::new(HashMap::new()) })
     }
 
     pub fn limit(&self) -> u32 {
@@ -39,10 +36,7 @@ impl RateLimiter {
 
     pub fn set_limit(&self, limit: u32) {
         self.limit.store(limit, Ordering::Relaxed);
-        self.buckets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.buckets.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// `Ok(())` to go on, `Err(seconds to wait)` when the bucket is empty.
@@ -57,10 +51,7 @@ impl RateLimiter {
         if buckets.len() > 10_000 {
             buckets.retain(|_, b| now.duration_since(b.last) < Duration::from_secs(10));
         }
-        let b = buckets.entry((key_id, endpoint)).or_insert(Bucket {
-            tokens: rate,
-            last: now,
-        });
+        let b = buckets.entry((key_id, endpoint)).or_insert(Bucket { tokens: rate, last: now });
         b.tokens = (b.tokens + now.duration_since(b.last).as_secs_f64() * rate).min(rate);
         b.last = now;
         if b.tokens >= 1.0 {
@@ -81,11 +72,7 @@ pub fn too_many_requests(retry_after: u64, message: String) -> Response {
 }
 
 /// Runs after authentication (it needs the caller) and routing (it needs the route template).
-pub async fn limit_requests(
-    State(limiter): State<Arc<RateLimiter>>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn limit_requests(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
     let Some(caller) = req.extensions().get::<Caller>().copied() else {
         return next.run(req).await;
     };

@@ -28,14 +28,7 @@ impl Recorder {
 
     pub fn get(&self, path: &str, limit: usize) -> Vec<Value> {
         let map = self.by_path.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(path)
-            .map(|q| {
-                q.iter()
-                    .skip(q.len().saturating_sub(limit))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+        map.get(path).map(|q| q.iter().skip(q.len().saturating_sub(limit)).cloned().collect()).unwrap_or_default()
     }
 
     pub fn paths(&self) -> Vec<String> {
@@ -46,10 +39,7 @@ impl Recorder {
     }
 
     pub fn clear(&self) {
-        self.by_path
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.by_path.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     fn push(&self, path: String, entry: Value) {
@@ -81,8 +71,7 @@ pub async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) 
     let body_value = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
     rec.push(
         parts.uri.path().to_string(),
@@ -94,6 +83,5 @@ pub async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) 
             "time": iso(now_ms()),
         }),
     );
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

@@ -24,17 +24,12 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
             break;
         };
         let attrs = &lower[open + "<script".len()..tag_end];
-        let has_src = attrs
-            .split(|c: char| c.is_ascii_whitespace())
-            .any(|a| a.starts_with("src="));
+        let has_src = attrs.split(|c: char| c.is_ascii_whitespace()).any(|a| a.starts_with("src="));
         if !has_src {
             // ASCII lower-casing keeps byte offsets, so they index the original text.
             let body = &html[tag_end + 1..close];
             let digest = Sha256::digest(body.as_bytes());
-            out.push(format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            ));
+            out.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
         }
         pos = close;
     }
@@ -61,8 +56,7 @@ pub struct SecurityHeaders {
 impl SecurityHeaders {
     pub fn new(csp: &str) -> Arc<Self> {
         Arc::new(Self {
-            csp: HeaderValue::from_str(csp)
-                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")),
+            csp: HeaderValue::from_str(csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'")),
         })
     }
 }
@@ -71,19 +65,10 @@ pub async fn add(State(sh): State<Arc<SecurityHeaders>>, req: Request, next: Nex
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, sh.csp.clone());
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     resp
 }
 
@@ -96,8 +81,8 @@ mod tests {
         let html = r#"<html><head><script src="/a.js"></script><SCRIPT type="module">import init from '/app.js';init();</SCRIPT></head></html>"#;
         let hashes = inline_script_hashes(html);
         assert_eq!(hashes.len(), 1);
-        let expected = base64::engine::general_purpose::STANDARD
-            .encode(Sha256::digest(b"import init from '/app.js';init();"));
+        let expected =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/app.js';init();"));
         assert_eq!(hashes[0], format!("'sha256-{expected}'"));
         let csp = content_security_policy(&hashes, Some("https://api.cloud.zilliz.com"));
         assert!(csp.contains("connect-src 'self' https://api.cloud.zilliz.com"));

@@ -29,9 +29,7 @@ impl StaticFiles {
 
 /// Paths that belong to the API side: never answered with the console.
 pub fn is_api_path(path: &str) -> bool {
-    ["/v2", "/__sim", "/dataplane"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    ["/v2", "/__sim", "/dataplane"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
 /// Trunk names assets `name-<16 hex>.ext` or `name-<hex>_bg.wasm`: such a file never changes.
@@ -50,34 +48,18 @@ The simulator answers under /v2/ with the demo keys printed at start-up.\n";
 pub async fn handler(State(sf): State<Arc<StaticFiles>>, req: Request) -> Response {
     let path = req.uri().path().to_string();
     if is_api_path(&path) {
-        return ApiError::http(
-            StatusCode::NOT_FOUND,
-            404,
-            format!("No such endpoint: {} {path}", req.method()),
-        )
-        .into_response();
-    }
-    if req.method() != Method::GET && req.method() != Method::HEAD {
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "GET, HEAD")],
-        )
+        return ApiError::http(StatusCode::NOT_FOUND, 404, format!("No such endpoint: {} {path}", req.method()))
             .into_response();
     }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
+    }
     if !sf.present() {
-        let status = if path == "/" {
-            StatusCode::OK
-        } else {
-            StatusCode::NOT_FOUND
-        };
+        let status = if path == "/" { StatusCode::OK } else { StatusCode::NOT_FOUND };
         return (status, [(header::CACHE_CONTROL, "no-cache")], NOT_BUILT).into_response();
     }
     let headers = req.headers().clone();
-    let served = ServeDir::new(&sf.dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .oneshot(req)
-        .await;
+    let served = ServeDir::new(&sf.dist).precompressed_br().precompressed_gzip().oneshot(req).await;
     let mut resp = match served {
         Ok(r) => r.map(Body::new),
         Err(e) => match e {},
@@ -88,23 +70,16 @@ pub async fn handler(State(sf): State<Arc<StaticFiles>>, req: Request) -> Respon
         // A client route (`/backups`, `/clusters/in01-…`): the app handles it.
         let mut index_req = Request::new(Body::empty());
         *index_req.headers_mut() = headers;
-        resp = match ServeFile::new(sf.dist.join("index.html"))
-            .oneshot(index_req)
-            .await
-        {
+        resp = match ServeFile::new(sf.dist.join("index.html")).oneshot(index_req).await {
             Ok(r) => r.map(Body::new),
             Err(e) => match e {},
         };
         is_index = true;
     }
     if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
-        let cache = if !is_index && is_hashed_asset(&path) {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        resp.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        let cache =
+            if !is_index && is_hashed_asset(&path) { "public, max-age=31536000, immutable" } else { "no-cache" };
+        resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     }
     resp
 }

@@ -12,10 +12,7 @@ pub const HOUR: u64 = 3_600 * SECOND;
 pub const DAY: u64 = 24 * HOUR;
 
 pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0)
 }
 
 /// `2024-07-30T16:49:50Z`
@@ -23,12 +20,7 @@ pub fn iso(ms: u64) -> String {
     let secs = i64::try_from(ms / 1000).unwrap_or(i64::MAX);
     OffsetDateTime::from_unix_timestamp(secs)
         .ok()
-        .and_then(|t| {
-            t.format(format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-            ))
-            .ok()
-        })
+        .and_then(|t| t.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z")).ok())
         .unwrap_or_default()
 }
 
@@ -39,10 +31,7 @@ pub fn parse_iso(s: &str) -> Option<u64> {
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return to_ms(t);
     }
-    if let Ok(p) = PrimitiveDateTime::parse(
-        s,
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
-    ) {
+    if let Ok(p) = PrimitiveDateTime::parse(s, format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]")) {
         return to_ms(p.assume_utc());
     }
     if let Ok(d) = Date::parse(s, format_description!("[year]-[month]-[day]")) {

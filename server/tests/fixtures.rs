@@ -9,15 +9,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(format!("{name}.json"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let v: Value = serde_json::from_str(&text).expect("fixture is JSON");
-    assert!(
-        v["_source"].as_str().is_some_and(|s| s.contains('§')),
-        "{name} names its source section"
-    );
+    assert!(v["_source"].as_str().is_some_and(|s| s.contains('§')), "{name} names its source section");
     v
 }
 
@@ -58,11 +53,7 @@ fn same_shape(doc: &Value, got: &Value, at: &str, errors: &mut Vec<String>) {
         }
         (Value::Null, Value::String(_)) | (Value::String(_), Value::Null) => {}
         (d, g) if kind(d) == kind(g) => {}
-        (d, g) => errors.push(format!(
-            "{at}: documented {} but got {} ({g})",
-            kind(d),
-            kind(g)
-        )),
+        (d, g) => errors.push(format!("{at}: documented {} but got {} ({g})", kind(d), kind(g))),
     }
 }
 
@@ -71,12 +62,7 @@ async fn check(s: &TestServer, name: &str, method: Method, path: &str, key: &str
     let body = f.get("request").cloned();
     let r = s.send(method, path, Some(key), body).await;
     let want_status = f["status"].as_u64().unwrap_or(200);
-    assert_eq!(
-        u64::from(r.status.as_u16()),
-        want_status,
-        "{name}: {}",
-        r.text
-    );
+    assert_eq!(u64::from(r.status.as_u16()), want_status, "{name}: {}", r.text);
     let mut errors = Vec::new();
     same_shape(&f["response"], &r.json, "", &mut errors);
     assert!(errors.is_empty(), "{name}: {errors:#?}\n{}", r.text);
@@ -86,169 +72,57 @@ async fn check(s: &TestServer, name: &str, method: Method, path: &str, key: &str
 #[tokio::test]
 async fn every_endpoint_matches_its_documented_example() {
     let s = start_sim().await;
-    let names: Vec<String> =
-        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
-            .expect("fixtures")
-            .filter_map(|e| {
-                e.ok()?
-                    .file_name()
-                    .to_str()?
-                    .strip_suffix(".json")
-                    .map(str::to_string)
-            })
-            .collect();
+    let names: Vec<String> = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+        .expect("fixtures")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".json").map(str::to_string))
+        .collect();
     let cluster = |id: &str, rest: &str| format!("/v2/clusters/{id}{rest}");
     let cases: Vec<(&str, Method, String, &str)> = vec![
-        (
-            "list_projects",
-            Method::GET,
-            "/v2/projects".into(),
-            READONLY,
-        ),
-        (
-            "describe_project",
-            Method::GET,
-            format!("/v2/projects/{PROJECT_PROD}"),
-            READONLY,
-        ),
-        (
-            "list_clusters",
-            Method::GET,
-            "/v2/clusters?pageSize=100".into(),
-            READONLY,
-        ),
-        (
-            "describe_cluster",
-            Method::GET,
-            cluster(PROD_SEARCH, ""),
-            READONLY,
-        ),
-        (
-            "create_backup",
-            Method::POST,
-            cluster(PROD_SEARCH, "/backups/create"),
-            OWNER,
-        ),
-        (
-            "list_backups",
-            Method::GET,
-            "/v2/backups?pageSize=100".into(),
-            READONLY,
-        ),
-        (
-            "describe_backup",
-            Method::GET,
-            cluster(PROD_SEARCH, "/backups/backup5_e5f607182930415"),
-            READONLY,
-        ),
-        (
-            "describe_backup",
-            Method::GET,
-            cluster(PROD_SEARCH, "/backups/backup4_d4e5f6071829304"),
-            READONLY,
-        ),
-        (
-            "delete_backup",
-            Method::DELETE,
-            cluster(PROD_ARCHIVE, "/backups/backup1_a1b2c3d4e5f6071"),
-            ADMIN,
-        ),
+        ("list_projects", Method::GET, "/v2/projects".into(), READONLY),
+        ("describe_project", Method::GET, format!("/v2/projects/{PROJECT_PROD}"), READONLY),
+        ("list_clusters", Method::GET, "/v2/clusters?pageSize=100".into(), READONLY),
+        ("describe_cluster", Method::GET, cluster(PROD_SEARCH, ""), READONLY),
+        ("create_backup", Method::POST, cluster(PROD_SEARCH, "/backups/create"), OWNER),
+        ("list_backups", Method::GET, "/v2/backups?pageSize=100".into(), READONLY),
+        ("describe_backup", Method::GET, cluster(PROD_SEARCH, "/backups/backup5_e5f607182930415"), READONLY),
+        ("describe_backup", Method::GET, cluster(PROD_SEARCH, "/backups/backup4_d4e5f6071829304"), READONLY),
+        ("delete_backup", Method::DELETE, cluster(PROD_ARCHIVE, "/backups/backup1_a1b2c3d4e5f6071"), ADMIN),
         (
             "restore_cluster",
             Method::POST,
-            cluster(
-                PROD_SEARCH,
-                "/backups/backup2_b2c3d4e5f607182/restoreCluster",
-            ),
+            cluster(PROD_SEARCH, "/backups/backup2_b2c3d4e5f607182/restoreCluster"),
             OWNER,
         ),
         (
             "restore_cluster_guide_spelling",
             Method::POST,
-            cluster(
-                PROD_SEARCH,
-                "/backups/backup2_b2c3d4e5f607182/restoreCluster",
-            ),
+            cluster(PROD_SEARCH, "/backups/backup2_b2c3d4e5f607182/restoreCluster"),
             OWNER,
         ),
         (
             "restore_collection",
             Method::POST,
-            cluster(
-                PROD_SEARCH,
-                "/backups/backup4_d4e5f6071829304/restoreCollection",
-            ),
+            cluster(PROD_SEARCH, "/backups/backup4_d4e5f6071829304/restoreCollection"),
             OWNER,
         ),
         (
             "restore_collection_old_spelling",
             Method::POST,
-            cluster(
-                PROD_SEARCH,
-                "/backups/backup4_d4e5f6071829304/restoreCollection",
-            ),
+            cluster(PROD_SEARCH, "/backups/backup4_d4e5f6071829304/restoreCollection"),
             ADMIN,
         ),
-        (
-            "get_policy",
-            Method::GET,
-            cluster(PROD_SEARCH, "/backups/policy"),
-            READONLY,
-        ),
-        (
-            "get_policy_disabled",
-            Method::GET,
-            cluster(PROD_RECOMMEND, "/backups/policy"),
-            READONLY,
-        ),
-        (
-            "set_policy",
-            Method::POST,
-            cluster(PROD_RECOMMEND, "/backups/policy"),
-            OWNER,
-        ),
-        (
-            "set_policy_disable",
-            Method::POST,
-            cluster(PROD_SEARCH, "/backups/policy"),
-            OWNER,
-        ),
-        (
-            "describe_job",
-            Method::GET,
-            "/v2/jobs/job-seed000000000000000001".into(),
-            READONLY,
-        ),
-        (
-            "list_databases",
-            Method::POST,
-            format!("/dataplane/{PROD_SEARCH}/v2/vectordb/databases/list"),
-            READONLY,
-        ),
-        (
-            "list_collections",
-            Method::POST,
-            format!("/dataplane/{PROD_SEARCH}/v2/vectordb/collections/list"),
-            READONLY,
-        ),
-        (
-            "error_bad_key",
-            Method::GET,
-            "/v2/projects".into(),
-            "not-a-key",
-        ),
-        (
-            "error_business",
-            Method::POST,
-            cluster(SANDBOX_FREE, "/backups/create"),
-            OWNER,
-        ),
+        ("get_policy", Method::GET, cluster(PROD_SEARCH, "/backups/policy"), READONLY),
+        ("get_policy_disabled", Method::GET, cluster(PROD_RECOMMEND, "/backups/policy"), READONLY),
+        ("set_policy", Method::POST, cluster(PROD_RECOMMEND, "/backups/policy"), OWNER),
+        ("set_policy_disable", Method::POST, cluster(PROD_SEARCH, "/backups/policy"), OWNER),
+        ("describe_job", Method::GET, "/v2/jobs/job-seed000000000000000001".into(), READONLY),
+        ("list_databases", Method::POST, format!("/dataplane/{PROD_SEARCH}/v2/vectordb/databases/list"), READONLY),
+        ("list_collections", Method::POST, format!("/dataplane/{PROD_SEARCH}/v2/vectordb/collections/list"), READONLY),
+        ("error_bad_key", Method::GET, "/v2/projects".into(), "not-a-key"),
+        ("error_business", Method::POST, cluster(SANDBOX_FREE, "/backups/create"), OWNER),
     ];
     for name in &names {
-        assert!(
-            cases.iter().any(|c| c.0 == name),
-            "fixture {name} is not exercised"
-        );
+        assert!(cases.iter().any(|c| c.0 == name), "fixture {name} is not exercised");
     }
     for (name, method, path, key) in cases {
         let got = check(&s, name, method, &path, key).await;
@@ -266,26 +140,9 @@ async fn every_endpoint_matches_its_documented_example() {
         .filter_map(|j| j["jobId"].as_str().map(str::to_string))
         .collect();
     for id in jobs.iter().rev().take(6) {
-        check(
-            &s,
-            "describe_job",
-            Method::GET,
-            &format!("/v2/jobs/{id}"),
-            READONLY,
-        )
-        .await;
+        check(&s, "describe_job", Method::GET, &format!("/v2/jobs/{id}"), READONLY).await;
         s.wait_job(id).await;
-        check(
-            &s,
-            "describe_job",
-            Method::GET,
-            &format!("/v2/jobs/{id}"),
-            READONLY,
-        )
-        .await;
+        check(&s, "describe_job", Method::GET, &format!("/v2/jobs/{id}"), READONLY).await;
     }
-    assert_eq!(
-        s.get("/v2/projects", "x").await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(s.get("/v2/projects", "x").await.status, StatusCode::UNAUTHORIZED);
 }

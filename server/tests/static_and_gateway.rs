@@ -21,31 +21,13 @@ fn write_dist(dir: &std::path::Path) {
     );
     std::fs::write(dist.join("index.html"), index).expect("index");
     // Big enough to be worth compressing.
-    std::fs::write(
-        dist.join("backup-console-0123456789abcdef_bg.wasm"),
-        [0u8, 97, 115, 109, 1, 0, 0, 0].repeat(512),
-    )
-    .expect("wasm");
-    std::fs::write(
-        dist.join("backup-console-0123456789abcdef.js"),
-        "export default function init() {}\n".repeat(64),
-    )
-    .expect("js");
-    std::fs::write(
-        dist.join("style-89abcdef01234567.css"),
-        "body { color: black; }\n".repeat(64),
-    )
-    .expect("css");
-    std::fs::write(
-        dist.join("favicon.svg"),
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-    )
-    .expect("svg");
-    std::fs::write(
-        dist.join("config.json"),
-        "{\"apiBaseUrl\": \"https://stale.example\"}",
-    )
-    .expect("config");
+    std::fs::write(dist.join("backup-console-0123456789abcdef_bg.wasm"), [0u8, 97, 115, 109, 1, 0, 0, 0].repeat(512))
+        .expect("wasm");
+    std::fs::write(dist.join("backup-console-0123456789abcdef.js"), "export default function init() {}\n".repeat(64))
+        .expect("js");
+    std::fs::write(dist.join("style-89abcdef01234567.css"), "body { color: black; }\n".repeat(64)).expect("css");
+    std::fs::write(dist.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").expect("svg");
+    std::fs::write(dist.join("config.json"), "{\"apiBaseUrl\": \"https://stale.example\"}").expect("config");
 }
 
 async fn raw_get(s: &TestServer, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
@@ -65,23 +47,10 @@ async fn serves_the_console_with_types_cache_and_fallback() {
     let index = raw_get(&s, "/", &[]).await;
     assert_eq!(index.status(), StatusCode::OK);
     assert_eq!(index.headers()["cache-control"], "no-cache");
-    assert!(
-        index.headers()["content-type"]
-            .to_str()
-            .expect("ct")
-            .starts_with("text/html")
-    );
-    let csp = index.headers()["content-security-policy"]
-        .to_str()
-        .expect("csp")
-        .to_string();
+    assert!(index.headers()["content-type"].to_str().expect("ct").starts_with("text/html"));
+    let csp = index.headers()["content-security-policy"].to_str().expect("csp").to_string();
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(LOADER.as_bytes()));
-    assert!(
-        csp.contains(&format!(
-            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'"
-        )),
-        "{csp}"
-    );
+    assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'")), "{csp}");
     for part in [
         "default-src 'none'",
         "style-src 'self'",
@@ -98,21 +67,10 @@ async fn serves_the_console_with_types_cache_and_fallback() {
 
     let wasm = raw_get(&s, "/backup-console-0123456789abcdef_bg.wasm", &[]).await;
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert_eq!(
-        wasm.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
     let js = raw_get(&s, "/backup-console-0123456789abcdef.js", &[]).await;
-    assert!(
-        js.headers()["content-type"]
-            .to_str()
-            .expect("ct")
-            .contains("javascript")
-    );
-    assert_eq!(
-        js.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
+    assert!(js.headers()["content-type"].to_str().expect("ct").contains("javascript"));
+    assert_eq!(js.headers()["cache-control"], "public, max-age=31536000, immutable");
     let icon = raw_get(&s, "/favicon.svg", &[]).await;
     assert_eq!(icon.headers()["cache-control"], "no-cache");
 
@@ -121,65 +79,27 @@ async fn serves_the_console_with_types_cache_and_fallback() {
         let r = raw_get(&s, route, &[]).await;
         assert_eq!(r.status(), StatusCode::OK, "{route}");
         assert_eq!(r.headers()["cache-control"], "no-cache");
-        assert!(
-            r.text()
-                .await
-                .expect("t")
-                .contains("<title>Backups</title>")
-        );
+        assert!(r.text().await.expect("t").contains("<title>Backups</title>"));
     }
-    assert_eq!(
-        raw_get(&s, "/missing-0123456789abcdef.js", &[])
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(raw_get(&s, "/missing-0123456789abcdef.js", &[]).await.status(), StatusCode::NOT_FOUND);
     let api404 = raw_get(&s, "/v2/unknown", &[]).await;
     assert_eq!(api404.status(), StatusCode::NOT_FOUND);
-    assert!(
-        api404.headers()["content-type"]
-            .to_str()
-            .expect("ct")
-            .contains("json")
-    );
-    assert_eq!(
-        raw_get(&s, "/dataplane/in01-3f9a1c7e5b2d401/other", &[])
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert!(api404.headers()["content-type"].to_str().expect("ct").contains("json"));
+    assert_eq!(raw_get(&s, "/dataplane/in01-3f9a1c7e5b2d401/other", &[]).await.status(), StatusCode::NOT_FOUND);
 
     // Compression, as the browser asks for it.
-    let br = raw_get(
-        &s,
-        "/backup-console-0123456789abcdef_bg.wasm",
-        &[("accept-encoding", "br")],
-    )
-    .await;
+    let br = raw_get(&s, "/backup-console-0123456789abcdef_bg.wasm", &[("accept-encoding", "br")]).await;
     assert_eq!(br.headers()["content-encoding"], "br");
-    let gz = raw_get(
-        &s,
-        "/backup-console-0123456789abcdef.js",
-        &[("accept-encoding", "gzip")],
-    )
-    .await;
+    let gz = raw_get(&s, "/backup-console-0123456789abcdef.js", &[("accept-encoding", "gzip")]).await;
     assert_eq!(gz.headers()["content-encoding"], "gzip");
 
     // The server's config.json wins over the file in dist/.
     let cfg = raw_get(&s, "/config.json", &[]).await;
     assert_eq!(cfg.headers()["cache-control"], "no-cache");
     let v: Value = serde_json::from_str(&cfg.text().await.expect("t")).expect("json");
+    assert_eq!(v, json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "simulator"}));
     assert_eq!(
-        v,
-        json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "simulator"})
-    );
-    assert_eq!(
-        s.client
-            .post(format!("{}/backups", s.url))
-            .send()
-            .await
-            .expect("s")
-            .status(),
+        s.client.post(format!("{}/backups", s.url)).send().await.expect("s").status(),
         StatusCode::METHOD_NOT_ALLOWED
     );
 }
@@ -207,62 +127,27 @@ async fn gateway_forwards_to_an_upstream_simulator() {
     assert_eq!(denied.status, StatusCode::UNAUTHORIZED);
     assert_eq!(denied.code(), 21119);
     // Business errors and POST bodies travel both ways.
-    gw.post(
-        &format!("/v2/clusters/{SANDBOX_FREE}/backups/create"),
-        OWNER,
-        json!({"backupType": "CLUSTER"}),
-    )
-    .await
-    .biz_error(96021);
-    let created = gw
-        .post(
-            &format!("/v2/clusters/{STAGING_MAIN}/backups/create"),
-            OWNER,
-            json!({"backupType": "CLUSTER"}),
-        )
-        .await;
+    gw.post(&format!("/v2/clusters/{SANDBOX_FREE}/backups/create"), OWNER, json!({"backupType": "CLUSTER"}))
+        .await
+        .biz_error(96021);
+    let created =
+        gw.post(&format!("/v2/clusters/{STAGING_MAIN}/backups/create"), OWNER, json!({"backupType": "CLUSTER"})).await;
     let job = created.ok()["jobId"].as_str().expect("job").to_string();
     assert_eq!(gw.wait_job(&job).await["status"], "SUCCESSFUL");
     let rec = upstream
-        .admin(
-            Method::GET,
-            &format!("/__sim/requests?path=/v2/clusters/{STAGING_MAIN}/backups/create"),
-            None,
-        )
+        .admin(Method::GET, &format!("/__sim/requests?path=/v2/clusters/{STAGING_MAIN}/backups/create"), None)
         .await;
     assert_eq!(rec.ok()[0]["body"], json!({"backupType": "CLUSTER"}));
     // Data plane through the gateway: resolved from the upstream's Describe Cluster.
-    let dbs = gw
-        .post(
-            &format!("/dataplane/{PROD_SEARCH}/v2/vectordb/databases/list"),
-            READONLY,
-            json!({}),
-        )
-        .await;
+    let dbs = gw.post(&format!("/dataplane/{PROD_SEARCH}/v2/vectordb/databases/list"), READONLY, json!({})).await;
     assert_eq!(dbs.ok().clone(), json!(["default", "catalog", "support"]));
     let colls = gw
-        .post(
-            &format!("/dataplane/{PROD_SEARCH}/v2/vectordb/collections/list"),
-            READONLY,
-            json!({"dbName": "support"}),
-        )
+        .post(&format!("/dataplane/{PROD_SEARCH}/v2/vectordb/collections/list"), READONLY, json!({"dbName": "support"}))
         .await;
     assert_eq!(colls.ok().clone(), json!(["tickets", "kb_articles"]));
-    let unknown = gw
-        .post(
-            "/dataplane/in01-000000000000000/v2/vectordb/databases/list",
-            READONLY,
-            json!({}),
-        )
-        .await;
+    let unknown = gw.post("/dataplane/in01-000000000000000/v2/vectordb/databases/list", READONLY, json!({})).await;
     unknown.biz_error(96018);
-    let bad_key = gw
-        .post(
-            &format!("/dataplane/{PROD_SEARCH}/v2/vectordb/databases/list"),
-            "nobody",
-            json!({}),
-        )
-        .await;
+    let bad_key = gw.post(&format!("/dataplane/{PROD_SEARCH}/v2/vectordb/databases/list"), "nobody", json!({})).await;
     assert_eq!(bad_key.status, StatusCode::UNAUTHORIZED);
     // Never an open proxy: only v2/vectordb/ paths of well-formed cluster ids.
     for path in [
@@ -274,33 +159,14 @@ async fn gateway_forwards_to_an_upstream_simulator() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text);
     }
     // No simulator controls in gateway mode; the config says gateway; CSP names the upstream.
-    assert_eq!(
-        gw.admin(Method::GET, "/__sim/faults", None).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(gw.admin(Method::GET, "/__sim/faults", None).await.status, StatusCode::NOT_FOUND);
     let cfg = raw_get(&gw, "/config.json", &[]).await;
-    let csp = cfg.headers()["content-security-policy"]
-        .to_str()
-        .expect("csp")
-        .to_string();
-    assert!(
-        csp.contains(&format!("connect-src 'self' {}", upstream.url)),
-        "{csp}"
-    );
+    let csp = cfg.headers()["content-security-policy"].to_str().expect("csp").to_string();
+    assert!(csp.contains(&format!("connect-src 'self' {}", upstream.url)), "{csp}");
     let v: Value = serde_json::from_str(&cfg.text().await.expect("t")).expect("json");
-    assert_eq!(
-        v,
-        json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "gateway"})
-    );
+    assert_eq!(v, json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "gateway"}));
     // Upstream throttling reaches the browser with its Retry-After (and CORS exposes it).
-    upstream
-        .admin(
-            Method::POST,
-            "/__sim/faults",
-            Some(json!({"rateLimitRate": 1.0, "remaining": 1})),
-        )
-        .await
-        .ok();
+    upstream.admin(Method::POST, "/__sim/faults", Some(json!({"rateLimitRate": 1.0, "remaining": 1}))).await.ok();
     let r = gw
         .client
         .get(format!("{}/v2/projects", gw.url))
@@ -323,14 +189,8 @@ async fn gateway_with_a_server_held_key() {
         o.api_key = Some(ADMIN.into());
     })
     .await;
-    let v: Value = serde_json::from_str(
-        &raw_get(&gw, "/config.json", &[])
-            .await
-            .text()
-            .await
-            .expect("t"),
-    )
-    .expect("json");
+    let v: Value =
+        serde_json::from_str(&raw_get(&gw, "/config.json", &[]).await.text().await.expect("t")).expect("json");
     assert_eq!(v["serverHoldsKey"], true);
     // The browser sends no key (or a wrong one): the server's key is used.
     let r = gw.send(Method::GET, "/v2/projects", None, None).await;
@@ -346,12 +206,7 @@ async fn gateway_with_a_server_held_key() {
     .await
     .ok();
     let dbs = gw
-        .send(
-            Method::POST,
-            &format!("/dataplane/{STAGING_MAIN}/v2/vectordb/databases/list"),
-            None,
-            Some(json!({})),
-        )
+        .send(Method::POST, &format!("/dataplane/{STAGING_MAIN}/v2/vectordb/databases/list"), None, Some(json!({})))
         .await;
     assert_eq!(dbs.ok().clone(), json!(["default", "qa"]));
 }
@@ -359,11 +214,7 @@ async fn gateway_with_a_server_held_key() {
 #[tokio::test]
 async fn gateway_reports_an_unreachable_upstream() {
     // A port that was free a moment ago.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let gw = start_with(move |o| o.upstream = Some(format!("http://127.0.0.1:{port}"))).await;
     let r = gw.get("/v2/projects", OWNER).await;
     assert_eq!(r.status, StatusCode::BAD_GATEWAY);
@@ -400,34 +251,15 @@ async fn admin_routes_answer_only_loopback_peers() {
     let s = start_with(|o| o.addr = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)).await;
     let port = s.server.as_ref().map(|x| x.addr.port()).expect("port");
     let outside = format!("http://{ip}:{port}");
-    let r = s
-        .client
-        .get(format!("{outside}/__sim/faults"))
-        .send()
-        .await
-        .expect("send");
+    let r = s.client.get(format!("{outside}/__sim/faults")).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = s
-        .client
-        .post(format!("{outside}/__sim/reset"))
-        .send()
-        .await
-        .expect("send");
+    let r = s.client.post(format!("{outside}/__sim/reset")).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // The API itself answers everyone; loopback still reaches the controls.
-    let r = s
-        .client
-        .get(format!("{outside}/v2/projects"))
-        .bearer_auth(OWNER)
-        .send()
-        .await
-        .expect("send");
+    let r = s.client.get(format!("{outside}/v2/projects")).bearer_auth(OWNER).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::OK);
     let local = format!("http://127.0.0.1:{port}/__sim/faults");
-    assert_eq!(
-        s.client.get(local).send().await.expect("send").status(),
-        StatusCode::OK
-    );
+    assert_eq!(s.client.get(local).send().await.expect("send").status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -464,15 +296,8 @@ async fn the_binary_prints_where_it_listens_first() {
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
     let mut first = String::new();
     out.read_line(&mut first).expect("line");
-    let url = first
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("first line")
-        .to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
-        "{first}"
-    );
+    let url = first.trim().strip_prefix("listening on ").expect("first line").to_string();
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{first}");
     let mut banner = String::new();
     for _ in 0..12 {
         out.read_line(&mut banner).expect("line");
@@ -480,16 +305,9 @@ async fn the_binary_prints_where_it_listens_first() {
     for key in [OWNER, ADMIN, READWRITE, READONLY] {
         assert!(banner.contains(key), "{banner}");
     }
-    let r = reqwest::Client::new()
-        .get(format!("{url}/v2/projects"))
-        .bearer_auth(OWNER)
-        .send()
-        .await
-        .expect("send");
+    let r = reqwest::Client::new().get(format!("{url}/v2/projects")).bearer_auth(OWNER).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::OK);
-    let _ = std::process::Command::new("kill")
-        .arg(child.id().to_string())
-        .status();
+    let _ = std::process::Command::new("kill").arg(child.id().to_string()).status();
     let status = child.wait().expect("wait");
     assert!(status.success(), "SIGTERM is a clean stop: {status}");
 }

@@ -64,7 +64,12 @@ fn enc(s: &str) -> String {
 
 impl ApiClient {
     pub fn new(base: String, key: Option<ApiKey>) -> Self {
-        ApiClient { base: base.trim_end_matches('/').to_owned(), key, timeout_ms: TIMEOUT_MS, data_plane_via_server: false }
+        ApiClient {
+            base: base.trim_end_matches('/').to_owned(),
+            key,
+            timeout_ms: TIMEOUT_MS,
+            data_plane_via_server: false,
+        }
     }
 
     pub fn with_data_plane_via_server(mut self, yes: bool) -> Self {
@@ -99,7 +104,13 @@ impl ApiClient {
 
     /// One exchange, checked: the answer if it is a success, its error otherwise. Not generic,
     /// so one copy of the request path serves every endpoint; [`decode`] types the data after.
-    async fn once(&self, endpoint: &'static str, method: Method, url: &str, body: Option<String>) -> Result<Checked, ApiError> {
+    async fn once(
+        &self,
+        endpoint: &'static str,
+        method: Method,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<Checked, ApiError> {
         throttle(endpoint).await;
         let answer = transport::send(method, url, self.key.as_ref(), body, self.timeout_ms).await?;
         let data = check_response(answer.status, answer.retry_after.as_deref(), &answer.body)?;
@@ -121,11 +132,21 @@ impl ApiClient {
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, endpoint: &'static str, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ApiError> {
         decode(self.get_answer(endpoint, self.url(path, query)).await?)
     }
 
-    async fn post<T: DeserializeOwned>(&self, endpoint: &'static str, url: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
+    async fn post<T: DeserializeOwned>(
+        &self,
+        endpoint: &'static str,
+        url: String,
+        body: &impl serde::Serialize,
+    ) -> Result<T, ApiError> {
         let json = serde_json::to_string(body).map_err(|e| ApiError::new(ErrorKind::BadShape, e.to_string()))?;
         decode(self.once(endpoint, Method::POST, &url, Some(json)).await?)
     }
@@ -140,8 +161,13 @@ impl ApiClient {
     pub async fn list_clusters(&self) -> Result<Vec<Cluster>, ApiError> {
         let mut all = Vec::new();
         for page in 1..=MAX_PAGES {
-            let list: ClusterList =
-                self.get("GET /v2/clusters", "/v2/clusters", &[("pageSize", PAGE_SIZE.to_string()), ("currentPage", page.to_string())]).await?;
+            let list: ClusterList = self
+                .get(
+                    "GET /v2/clusters",
+                    "/v2/clusters",
+                    &[("pageSize", PAGE_SIZE.to_string()), ("currentPage", page.to_string())],
+                )
+                .await?;
             let page: ClusterPage = list.into();
             let got = page.clusters.len() as u64;
             all.extend(page.clusters);
@@ -195,11 +221,25 @@ impl ApiClient {
     }
 
     pub async fn describe_backup(&self, cluster_id: &str, backup_id: &str) -> Result<BackupDetail, ApiError> {
-        self.get("GET /v2/clusters/{id}/backups/{id}", &format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]).await
+        self.get(
+            "GET /v2/clusters/{id}/backups/{id}",
+            &format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)),
+            &[],
+        )
+        .await
     }
 
-    pub async fn create_backup(&self, cluster_id: &str, req: &CreateBackupRequest) -> Result<CreateBackupResponse, ApiError> {
-        self.post("POST /v2/clusters/{id}/backups/create", self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id)), &[]), req).await
+    pub async fn create_backup(
+        &self,
+        cluster_id: &str,
+        req: &CreateBackupRequest,
+    ) -> Result<CreateBackupResponse, ApiError> {
+        self.post(
+            "POST /v2/clusters/{id}/backups/create",
+            self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id)), &[]),
+            req,
+        )
+        .await
     }
 
     pub async fn delete_backup(&self, cluster_id: &str, backup_id: &str) -> Result<DeletedBackup, ApiError> {
@@ -207,17 +247,32 @@ impl ApiClient {
         decode(self.once("DELETE /v2/clusters/{id}/backups/{id}", Method::DELETE, &url, None).await?)
     }
 
-    pub async fn restore_cluster(&self, cluster_id: &str, backup_id: &str, req: &RestoreClusterRequest) -> Result<RestoreClusterResponse, ApiError> {
+    pub async fn restore_cluster(
+        &self,
+        cluster_id: &str,
+        backup_id: &str,
+        req: &RestoreClusterRequest,
+    ) -> Result<RestoreClusterResponse, ApiError> {
         let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCluster", enc(cluster_id), enc(backup_id)), &[]);
         self.post("POST /v2/clusters/{id}/backups/{id}/restoreCluster", url, req).await
     }
 
-    pub async fn restore_collection(&self, cluster_id: &str, backup_id: &str, req: &RestoreCollectionRequest) -> Result<JobStarted, ApiError> {
-        let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCollection", enc(cluster_id), enc(backup_id)), &[]);
+    pub async fn restore_collection(
+        &self,
+        cluster_id: &str,
+        backup_id: &str,
+        req: &RestoreCollectionRequest,
+    ) -> Result<JobStarted, ApiError> {
+        let url =
+            self.url(&format!("/v2/clusters/{}/backups/{}/restoreCollection", enc(cluster_id), enc(backup_id)), &[]);
         self.post("POST /v2/clusters/{id}/backups/{id}/restoreCollection", url, req).await
     }
 
-    pub async fn set_backup_policy(&self, cluster_id: &str, req: &SetPolicyRequest) -> Result<SetPolicyResponse, ApiError> {
+    pub async fn set_backup_policy(
+        &self,
+        cluster_id: &str,
+        req: &SetPolicyRequest,
+    ) -> Result<SetPolicyResponse, ApiError> {
         let url = self.url(&format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]);
         self.post("POST /v2/clusters/{id}/backups/policy", url, req).await
     }
@@ -229,7 +284,12 @@ impl ApiClient {
     }
 
     pub async fn get_backup_policy(&self, cluster_id: &str) -> Result<BackupPolicy, ApiError> {
-        self.get("GET /v2/clusters/{id}/backups/policy", &format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]).await
+        self.get(
+            "GET /v2/clusters/{id}/backups/policy",
+            &format!("/v2/clusters/{}/backups/policy", enc(cluster_id)),
+            &[],
+        )
+        .await
     }
 }
 
@@ -253,6 +313,13 @@ pub struct BackupFilter {
 
 impl Default for BackupFilter {
     fn default() -> Self {
-        BackupFilter { project_id: None, cluster_id: None, creation_method: None, backup_type: None, page_size: 100, current_page: 1 }
+        BackupFilter {
+            project_id: None,
+            cluster_id: None,
+            creation_method: None,
+            backup_type: None,
+            page_size: 100,
+            current_page: 1,
+        }
     }
 }

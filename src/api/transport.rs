@@ -58,7 +58,8 @@ pub async fn send(
         })
     };
 
-    let mut builder = RequestBuilder::new(url).method(method).header("Accept", "application/json").abort_signal(Some(&signal));
+    let mut builder =
+        RequestBuilder::new(url).method(method).header("Accept", "application/json").abort_signal(Some(&signal));
     if let Some(key) = key {
         builder = builder.header("Authorization", &key.bearer());
     }

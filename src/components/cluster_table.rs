@@ -10,7 +10,11 @@ use super::status_badge::{StatusBadge, Tone};
 pub fn cluster_status_tone(s: &ClusterStatus) -> Tone {
     match s {
         ClusterStatus::Running => Tone::Ok,
-        ClusterStatus::Creating | ClusterStatus::Initializing | ClusterStatus::Resuming | ClusterStatus::Modifying | ClusterStatus::Restoring => Tone::Busy,
+        ClusterStatus::Creating
+        | ClusterStatus::Initializing
+        | ClusterStatus::Resuming
+        | ClusterStatus::Modifying
+        | ClusterStatus::Restoring => Tone::Busy,
         ClusterStatus::Stopping | ClusterStatus::Stopped => Tone::Warn,
         ClusterStatus::Deleting | ClusterStatus::Deleted => Tone::Bad,
         ClusterStatus::Unknown(_) => Tone::Muted,

@@ -11,7 +11,8 @@ pub fn ErrorPanel(
     #[prop(optional)]
     retry: Option<Callback<()>>,
 ) -> impl IntoView {
-    let to_settings = matches!(error.kind, ErrorKind::Unauthorized | ErrorKind::Network | ErrorKind::NotJson | ErrorKind::BadShape);
+    let to_settings =
+        matches!(error.kind, ErrorKind::Unauthorized | ErrorKind::Network | ErrorKind::NotJson | ErrorKind::BadShape);
     let details = error.details();
     view! {
         <div class="error-panel" role="alert">

@@ -6,10 +6,14 @@ use leptos::prelude::*;
 use crate::components::data_table::DataTable;
 
 use crate::api::client::BackupFilter;
-use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey, status_badge::{StatusBadge, Tone}};
+use crate::components::{
+    error_panel::ErrorPanel,
+    needs_key::NeedsKey,
+    status_badge::{StatusBadge, Tone},
+};
 use crate::rules::format;
-use crate::state::jobs::Jobs;
 use crate::state::Connection;
+use crate::state::jobs::Jobs;
 
 fn backup_tone(s: &BackupStatus) -> Tone {
     match s {

@@ -11,8 +11,8 @@ use crate::components::status_badge::StatusBadge;
 use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey};
 use crate::pages::backups::BackupTable;
 use crate::rules::format;
-use crate::state::jobs::Jobs;
 use crate::state::Connection;
+use crate::state::jobs::Jobs;
 
 #[component]
 pub fn ClusterPage() -> impl IntoView {

@@ -124,8 +124,12 @@ mod tests {
 
     #[test]
     fn groups_clusters_by_project_and_keeps_orphans() {
-        let o = Overview::new(vec![project("p1"), project("p2")], vec![cluster("a", "p2"), cluster("b", "p1"), cluster("c", "p9"), cluster("d", "p1")]);
-        let ids: Vec<Vec<&str>> = o.groups.iter().map(|(_, cs)| cs.iter().map(|c| c.cluster_id.as_str()).collect()).collect();
+        let o = Overview::new(
+            vec![project("p1"), project("p2")],
+            vec![cluster("a", "p2"), cluster("b", "p1"), cluster("c", "p9"), cluster("d", "p1")],
+        );
+        let ids: Vec<Vec<&str>> =
+            o.groups.iter().map(|(_, cs)| cs.iter().map(|c| c.cluster_id.as_str()).collect()).collect();
         assert_eq!(ids, vec![vec!["b", "d"], vec!["a"]]);
         assert_eq!(o.orphans.len(), 1);
         assert_eq!(o.orphans[0].cluster_id, "c");

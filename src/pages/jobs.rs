@@ -2,14 +2,14 @@
 //! (`?status=FAILED&type=backup&cluster=in01-…`), so a view can be shared.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::job_table::JobTable;
-use crate::rules::job_register::{normalize_job_id, JobKind};
+use crate::rules::job_register::{JobKind, normalize_job_id};
 use crate::rules::time;
-use crate::state::jobs::{now_ms, Jobs};
+use crate::state::jobs::{Jobs, now_ms};
 
 const STATUSES: &[(&str, &str)] = &[
     ("PENDING", "Pending"),
@@ -40,12 +40,19 @@ pub fn JobsPage() -> impl IntoView {
     let ids = Signal::derive(move || {
         let (status, kind, cluster) = (filter("status"), filter("type"), filter("cluster"));
         jobs.register.with(|r| {
-            r.filtered(status.as_deref(), kind.as_deref(), cluster.as_deref()).into_iter().map(|e| e.job_id.clone()).collect::<Vec<_>>()
+            r.filtered(status.as_deref(), kind.as_deref(), cluster.as_deref())
+                .into_iter()
+                .map(|e| e.job_id.clone())
+                .collect::<Vec<_>>()
         })
     });
     let clusters = Memo::new(move |_| {
         let mut v: Vec<(String, String)> = jobs.register.with(|r| {
-            r.entries().iter().filter(|e| !e.cluster_id.is_empty()).map(|e| (e.cluster_id.clone(), e.cluster_name.clone())).collect()
+            r.entries()
+                .iter()
+                .filter(|e| !e.cluster_id.is_empty())
+                .map(|e| (e.cluster_id.clone(), e.cluster_name.clone()))
+                .collect()
         });
         v.sort();
         v.dedup_by(|a, b| a.0 == b.0);
@@ -56,19 +63,30 @@ pub fn JobsPage() -> impl IntoView {
         let navigate = navigate.clone();
         move |name: &'static str, value: String| {
             let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
-                ["status", "type", "cluster"].iter().filter(|k| **k != name).filter_map(|k| q.get(k).map(|v| (k.to_string(), v))).collect()
+                ["status", "type", "cluster"]
+                    .iter()
+                    .filter(|k| **k != name)
+                    .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
+                    .collect()
             });
             if !value.is_empty() {
                 pairs.push((name.to_owned(), value));
             }
-            let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect();
+            let qs: Vec<String> =
+                pairs.iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect();
             let path = selected.get_untracked().map_or("/jobs".to_owned(), |id| format!("/jobs/{id}"));
             let url = if qs.is_empty() { path } else { format!("{path}?{}", qs.join("&")) };
             navigate(&url, NavigateOptions { replace: true, ..Default::default() });
         }
     };
-    let set_status = { let f = set_filter.clone(); move |v| f("status", v) };
-    let set_type = { let f = set_filter.clone(); move |v| f("type", v) };
+    let set_status = {
+        let f = set_filter.clone();
+        move |v| f("status", v)
+    };
+    let set_type = {
+        let f = set_filter.clone();
+        move |v| f("type", v)
+    };
     let set_cluster = move |v| set_filter("cluster", v);
 
     // "Follow a job" by id.
@@ -96,7 +114,9 @@ pub fn JobsPage() -> impl IntoView {
         let ago = jobs.last_update_ms.get().map(|t| now_ms().saturating_sub(t) / 1000);
         match (active, ago) {
             (0, _) => "Idle: every job has finished, nothing is being polled.".to_owned(),
-            (n, Some(s)) => format!("Live, updated {s} s ago · following {n} unfinished job{}", if n == 1 { "" } else { "s" }),
+            (n, Some(s)) => {
+                format!("Live, updated {s} s ago · following {n} unfinished job{}", if n == 1 { "" } else { "s" })
+            }
             (n, None) => format!("Live · following {n} unfinished job{}", if n == 1 { "" } else { "s" }),
         }
     };

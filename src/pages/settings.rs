@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::state::settings::{normalize_base_url, ApiKey};
 use crate::state::Connection;
+use crate::state::settings::{ApiKey, normalize_base_url};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

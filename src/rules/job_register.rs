@@ -156,7 +156,9 @@ impl JobEntry {
 /// so a pasted URL or sentence is refused instead of being polled.
 pub fn normalize_job_id(input: &str) -> Option<String> {
     let s = input.trim();
-    let ok = !s.is_empty() && s.len() <= MAX_ID_LEN && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let ok = !s.is_empty()
+        && s.len() <= MAX_ID_LEN
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     ok.then(|| s.to_owned())
 }
 
@@ -232,7 +234,7 @@ impl JobRegister {
             }
         }
         // Stable: the stored order breaks ties.
-        entries.sort_by(|a, b| b.added_ms.cmp(&a.added_ms));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.added_ms));
         let mut reg = JobRegister { entries };
         reg.enforce_cap();
         reg
@@ -348,7 +350,9 @@ impl JobRegister {
                 None => true,
                 Some((unknown, want)) => match (e.status(), want) {
                     (None, _) => *unknown,
-                    (Some(JobStatus::Unknown(have)), JobStatus::Unknown(w)) => *unknown || have.trim().eq_ignore_ascii_case(w.trim()),
+                    (Some(JobStatus::Unknown(have)), JobStatus::Unknown(w)) => {
+                        *unknown || have.trim().eq_ignore_ascii_case(w.trim())
+                    }
                     (Some(have), want) => have == want,
                 },
             })
@@ -396,7 +400,11 @@ impl JobRegister {
 
 /// Everything the table shows besides the status.
 fn same_job_data(a: &Job, b: &Job) -> bool {
-    a.progress == b.progress && a.job_type == b.job_type && a.start_time == b.start_time && a.end_time == b.end_time && a.reason == b.reason
+    a.progress == b.progress
+        && a.job_type == b.job_type
+        && a.start_time == b.start_time
+        && a.end_time == b.end_time
+        && a.reason == b.reason
 }
 
 #[cfg(test)]
@@ -414,7 +422,13 @@ mod tests {
     }
 
     fn job(id: &str, status: &str, progress: Option<u8>) -> Job {
-        Job { job_id: id.into(), job_type: "BACKUP".into(), status: JobStatus::parse(status), progress, ..Job::default() }
+        Job {
+            job_id: id.into(),
+            job_type: "BACKUP".into(),
+            status: JobStatus::parse(status),
+            progress,
+            ..Job::default()
+        }
     }
 
     fn entry(id: &str, kind: JobKind, cluster: &str, added: u64) -> JobEntry {
@@ -453,7 +467,8 @@ mod tests {
 
     #[test]
     fn bad_storage_gives_an_empty_register() {
-        let huge = format!(r#"{{"version":1,"jobs":[{{"job_id":"job-a","cluster_name":"{}"}}]}}"#, "x".repeat(MAX_DOC_BYTES));
+        let huge =
+            format!(r#"{{"version":1,"jobs":[{{"job_id":"job-a","cluster_name":"{}"}}]}}"#, "x".repeat(MAX_DOC_BYTES));
         for raw in [
             "",
             "not json",
@@ -591,7 +606,8 @@ mod tests {
         assert!(r.get("job-0").is_none());
 
         // An oversized stored register is cut the same way on load.
-        let jobs: Vec<JobEntry> = (0..MAX_ENTRIES as u64 + 50).map(|i| entry(&format!("job-{i}"), JobKind::Backup, "c", 1 + i)).collect();
+        let jobs: Vec<JobEntry> =
+            (0..MAX_ENTRIES as u64 + 50).map(|i| entry(&format!("job-{i}"), JobKind::Backup, "c", 1 + i)).collect();
         let raw = serde_json::to_string(&DocOut { version: SCHEMA_VERSION, jobs: &jobs }).unwrap();
         let r = JobRegister::load(&mem_with(&raw), BASE);
         assert_eq!(r.len(), MAX_ENTRIES);

@@ -4,7 +4,7 @@ pub mod backup_form;
 pub mod cost;
 pub mod eligibility;
 pub mod format;
-pub mod rate_limit;
 pub mod job_register;
 pub mod polling;
+pub mod rate_limit;
 pub mod time;

@@ -39,7 +39,14 @@ pub struct PollPolicy {
 
 impl Default for PollPolicy {
     fn default() -> Self {
-        PollPolicy { fast_ms: 1_000, slow_ms: 10_000, ramp_after_ms: 15_000, error_base_ms: 1_000, error_cap_ms: 60_000, stall_after_ms: 120_000 }
+        PollPolicy {
+            fast_ms: 1_000,
+            slow_ms: 10_000,
+            ramp_after_ms: 15_000,
+            error_base_ms: 1_000,
+            error_cap_ms: 60_000,
+            stall_after_ms: 120_000,
+        }
     }
 }
 
@@ -192,7 +199,11 @@ impl Scheduler {
             // Finished supersedes a stall: no Resumed before it.
             t.terminal = true;
             t.stalled = false;
-            out.push(Transition::Finished { job_id: job_id.to_owned(), status: job.status.clone(), reason: job.reason.clone() });
+            out.push(Transition::Finished {
+                job_id: job_id.to_owned(),
+                status: job.status.clone(),
+                reason: job.reason.clone(),
+            });
             return out;
         }
         if changed && t.stalled {
@@ -269,7 +280,8 @@ impl Scheduler {
         if !self.visible {
             return None;
         }
-        let earliest = self.jobs.values().filter(|t| t.active() && t.in_flight_since.is_none()).map(|t| t.next_due_ms).min()?;
+        let earliest =
+            self.jobs.values().filter(|t| t.active() && t.in_flight_since.is_none()).map(|t| t.next_due_ms).min()?;
         Some(earliest.max(self.hold_until_ms).max(now_ms))
     }
 
@@ -346,7 +358,13 @@ mod tests {
     use super::*;
 
     fn job(id: &str, status: &str, progress: Option<u8>) -> Job {
-        Job { job_id: id.into(), job_type: "BACKUP".into(), status: JobStatus::parse(status), progress, ..Job::default() }
+        Job {
+            job_id: id.into(),
+            job_type: "BACKUP".into(),
+            status: JobStatus::parse(status),
+            progress,
+            ..Job::default()
+        }
     }
 
     fn sched() -> Scheduler {
@@ -599,7 +617,10 @@ mod tests {
 
         let due = s.next_wake(now).unwrap();
         s.sent("a", due);
-        assert_eq!(s.on_answer("a", &job("a", "IN_PROGRESS", Some(31)), due), vec![Transition::Resumed { job_id: "a".into() }]);
+        assert_eq!(
+            s.on_answer("a", &job("a", "IN_PROGRESS", Some(31)), due),
+            vec![Transition::Resumed { job_id: "a".into() }]
+        );
         assert_eq!(s.stalled_since("a"), None);
         assert!(s.check_stalls(due + 1).is_empty());
         // A new stall can be flagged later, from the new change time.
@@ -642,7 +663,14 @@ mod tests {
             let mut j = job("a", status, Some(100));
             j.reason = reason.into();
             let tr = s.on_answer("a", &j, 1_000);
-            assert_eq!(tr, vec![Transition::Finished { job_id: "a".into(), status: JobStatus::parse(status), reason: reason.into() }]);
+            assert_eq!(
+                tr,
+                vec![Transition::Finished {
+                    job_id: "a".into(),
+                    status: JobStatus::parse(status),
+                    reason: reason.into()
+                }]
+            );
             assert_eq!(s.active_count(), 0);
             assert_eq!(s.next_wake(1_000), None);
             assert!(s.due(u64::MAX).is_empty());
@@ -736,7 +764,9 @@ mod tests {
         // Steady state after the ramp: at most one request per job per 10 s.
         let (r_long, _) = simulate(10, 11, 0);
         // Figures for the benchmark note (`--nocapture`).
-        println!("requests in the first minute: 0 jobs 0, 1 job {r1}, 10 jobs {r10_slow} (200 ms answers), {r10} (instant)");
+        println!(
+            "requests in the first minute: 0 jobs 0, 1 job {r1}, 10 jobs {r10_slow} (200 ms answers), {r10} (instant)"
+        );
         assert!(r_long - r10 <= 10 * 61, "{}", r_long - r10);
     }
 }

@@ -22,7 +22,13 @@ pub fn parse_iso8601_utc_ms(s: &str) -> Option<u64> {
     let minute = digits(&s[14..16])?;
     // 60 is a leap second (RFC 3339): it counts as the first second of the next minute.
     let second = digits(&s[17..19])?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
 
@@ -89,7 +95,7 @@ fn digits(s: &str) -> Option<u64> {
 }
 
 fn is_leap(y: u64) -> bool {
-    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400))
 }
 
 fn days_in_month(y: u64, m: u64) -> u64 {
@@ -157,7 +163,8 @@ mod tests {
         assert_eq!(parse_iso8601_utc_ms("2024-04-31T00:00:00Z"), None);
         // 2024-03-01 is 2024-02-29 + 1 day.
         assert_eq!(
-            parse_iso8601_utc_ms("2024-03-01T00:00:00Z").unwrap() - parse_iso8601_utc_ms("2024-02-29T00:00:00Z").unwrap(),
+            parse_iso8601_utc_ms("2024-03-01T00:00:00Z").unwrap()
+                - parse_iso8601_utc_ms("2024-02-29T00:00:00Z").unwrap(),
             86_400_000
         );
         // A leap second is the next minute's first second.

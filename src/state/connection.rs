@@ -4,7 +4,7 @@
 use api_types::DeployConfig;
 use leptos::prelude::*;
 
-use super::settings::{self, web::WebStore, ApiKey};
+use super::settings::{self, ApiKey, web::WebStore};
 use crate::api::ApiClient;
 
 #[derive(Clone, Copy)]
@@ -69,7 +69,8 @@ impl Connection {
     /// refetch when the settings change.
     pub fn client(&self) -> ApiClient {
         let gateway = self.deploy.with(|d| d.as_ref().and_then(|d| d.mode.as_deref()) == Some("gateway"));
-        ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() }).with_data_plane_via_server(gateway)
+        ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() })
+            .with_data_plane_via_server(gateway)
     }
 
     pub fn set_key(&self, key: ApiKey, remember: bool) {
@@ -94,7 +95,8 @@ impl Connection {
 /// works). Any failure, from a 404 to a malformed file, yields the defaults: the console then
 /// calls the origin that served it.
 pub async fn load_deploy_config() -> DeployConfig {
-    let Ok(answer) = crate::api::transport::send(gloo_net::http::Method::GET, "config.json", None, None, 5_000).await else {
+    let Ok(answer) = crate::api::transport::send(gloo_net::http::Method::GET, "config.json", None, None, 5_000).await
+    else {
         return DeployConfig::default();
     };
     if answer.status != 200 {

@@ -9,15 +9,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use api_types::{ApiError, ErrorKind, Job, JobStatus};
-use leptos::leptos_dom::helpers::{set_timeout_with_handle, TimeoutHandle};
+use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
+use super::Connection;
 use super::settings::web::WebStore;
 use super::toasts::{ToastTone, Toasts};
-use super::Connection;
 use crate::rules::job_register::{JobEntry, JobKind, JobRegister};
 use crate::rules::polling::{PollPolicy, Scheduler, Transition};
 
@@ -191,7 +191,12 @@ impl Jobs {
     /// Follows a job id a user opened by link or pasted (kept as "Opened by link").
     pub fn follow(self, job_id: &str) {
         if self.register.with_untracked(|r| r.get(job_id).is_none()) {
-            self.add(JobEntry { job_id: job_id.to_owned(), kind: JobKind::Opened, added_ms: now_ms(), ..Default::default() });
+            self.add(JobEntry {
+                job_id: job_id.to_owned(),
+                kind: JobKind::Opened,
+                added_ms: now_ms(),
+                ..Default::default()
+            });
         }
     }
 
@@ -259,7 +264,8 @@ impl Jobs {
         let now = now_ms();
         match result {
             Ok(job) => {
-                let transitions = self.scheduler.try_update_value(|s| s.on_answer(job_id, &job, now)).unwrap_or_default();
+                let transitions =
+                    self.scheduler.try_update_value(|s| s.on_answer(job_id, &job, now)).unwrap_or_default();
                 let changed = self.register.try_update(|r| r.update_for(job_id, &job, now)).unwrap_or(false);
                 if changed {
                     self.sync_row(job_id);
@@ -288,15 +294,23 @@ impl Jobs {
                 let name = self.describe(job_id);
                 let link = Some(("View job".to_owned(), format!("/jobs/{job_id}")));
                 match status {
-                    JobStatus::Successful => toasts.push(format!("{name} finished successfully."), link, ToastTone::Success),
-                    JobStatus::Failed if !reason.is_empty() => toasts.push(format!("{name} failed: {reason}"), link, ToastTone::Error),
+                    JobStatus::Successful => {
+                        toasts.push(format!("{name} finished successfully."), link, ToastTone::Success)
+                    }
+                    JobStatus::Failed if !reason.is_empty() => {
+                        toasts.push(format!("{name} failed: {reason}"), link, ToastTone::Error)
+                    }
                     JobStatus::Failed => toasts.push(format!("{name} failed."), link, ToastTone::Error),
                     other => toasts.push(format!("{name} ended: {}.", other.label()), link, ToastTone::Info),
                 }
             }
             Transition::Stalled { job_id, .. } => {
                 let name = self.describe(job_id);
-                toasts.push(format!("{name} has made no progress for a while."), Some(("View job".into(), format!("/jobs/{job_id}"))), ToastTone::Info);
+                toasts.push(
+                    format!("{name} has made no progress for a while."),
+                    Some(("View job".into(), format!("/jobs/{job_id}"))),
+                    ToastTone::Info,
+                );
             }
             Transition::Resumed { .. } => {}
         }

@@ -214,11 +214,26 @@ mod tests {
 
     #[test]
     fn base_url_normalisation() {
-        assert_eq!(normalize_base_url("  https://api.cloud.zilliz.com/ "), Ok(Some("https://api.cloud.zilliz.com".into())));
-        assert_eq!(normalize_base_url("https://api.cloud.zilliz.com/v2/"), Ok(Some("https://api.cloud.zilliz.com".into())));
+        assert_eq!(
+            normalize_base_url("  https://api.cloud.zilliz.com/ "),
+            Ok(Some("https://api.cloud.zilliz.com".into()))
+        );
+        assert_eq!(
+            normalize_base_url("https://api.cloud.zilliz.com/v2/"),
+            Ok(Some("https://api.cloud.zilliz.com".into()))
+        );
         assert_eq!(normalize_base_url("http://127.0.0.1:8080/proxy"), Ok(Some("http://127.0.0.1:8080/proxy".into())));
         assert_eq!(normalize_base_url(""), Ok(None));
-        for bad in ["api.cloud.zilliz.com", "ftp://x", "https://", "https://user:pw@host", "https://h/?k=1", "https://h/#x", "https://a b", "javascript:alert(1)"] {
+        for bad in [
+            "api.cloud.zilliz.com",
+            "ftp://x",
+            "https://",
+            "https://user:pw@host",
+            "https://h/?k=1",
+            "https://h/#x",
+            "https://a b",
+            "javascript:alert(1)",
+        ] {
             assert!(normalize_base_url(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -228,7 +243,10 @@ mod tests {
         let origin = "http://127.0.0.1:8080";
         assert_eq!(resolve_base_url(None, None, origin), origin);
         assert_eq!(resolve_base_url(None, Some("https://gw.example/"), origin), "https://gw.example");
-        assert_eq!(resolve_base_url(Some("https://mine.example"), Some("https://gw.example"), origin), "https://mine.example");
+        assert_eq!(
+            resolve_base_url(Some("https://mine.example"), Some("https://gw.example"), origin),
+            "https://mine.example"
+        );
         // An invalid saved value falls through to the next source instead of breaking the app.
         assert_eq!(resolve_base_url(Some("nonsense"), Some("also bad"), origin), origin);
     }

@@ -35,7 +35,10 @@ impl Host {
 
     pub fn all_texts(&self, selector: &str) -> Vec<String> {
         let list = self.0.query_selector_all(selector).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)).map(|n| n.text_content().unwrap_or_default().trim().to_owned()).collect()
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|n| n.text_content().unwrap_or_default().trim().to_owned())
+            .collect()
     }
 
     fn all(&self, selector: &str) -> Vec<Element> {
@@ -82,7 +85,8 @@ impl Host {
             .into_iter()
             .find(|e| {
                 let label = e.get_attribute("aria-label").unwrap_or_default();
-                let caption = e.query_selector("caption").ok().flatten().and_then(|c| c.text_content()).unwrap_or_default();
+                let caption =
+                    e.query_selector("caption").ok().flatten().and_then(|c| c.text_content()).unwrap_or_default();
                 label == name || caption.trim() == name
             })
             .unwrap_or_else(|| panic!("no {role} named {name:?}"))
@@ -103,7 +107,10 @@ pub fn row_texts(table: &Element) -> Vec<Vec<String>> {
         .map(|row| {
             let row: Element = row.unchecked_into();
             let cells = row.query_selector_all("th, td").unwrap();
-            (0..cells.length()).filter_map(|i| cells.item(i)).map(|c| c.text_content().unwrap_or_default().trim().to_owned()).collect()
+            (0..cells.length())
+                .filter_map(|i| cells.item(i))
+                .map(|c| c.text_content().unwrap_or_default().trim().to_owned())
+                .collect()
         })
         .collect()
 }

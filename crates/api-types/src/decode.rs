@@ -4,11 +4,11 @@
 use std::fmt;
 use std::ops::Range;
 
-use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::error::{code_kind, ApiError, ErrorKind};
+use crate::error::{ApiError, ErrorKind, code_kind};
 use crate::lenient::Loose;
 
 /// How much of an unreadable body to keep for the "details" toggle.
@@ -78,7 +78,11 @@ impl<'de: 'a, 'a> Visitor<'de> for TopVisitor<'a> {
 ///
 /// `code` 0 or 200 means success (200 is the v1 success code that clients also accept). A
 /// non-zero code is an error even with HTTP 200, as the real service sends business errors.
-pub fn decode_response<T: DeserializeOwned>(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<T, ApiError> {
+pub fn decode_response<T: DeserializeOwned>(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<T, ApiError> {
     let data = check_response(status, retry_after, body)?;
     decode_data(status, body, &data)
 }
@@ -97,7 +101,9 @@ impl DataSpan {
 /// The second half of [`decode_response`]: types the data [`check_response`] found.
 pub fn decode_data<T: DeserializeOwned>(status: u16, body: &[u8], data: &DataSpan) -> Result<T, ApiError> {
     serde_json::from_str(data.text(body)).map_err(|e| {
-        ApiError::new(ErrorKind::BadShape, format!("unexpected data: {e}")).with_status(status).with_detail(snippet(body))
+        ApiError::new(ErrorKind::BadShape, format!("unexpected data: {e}"))
+            .with_status(status)
+            .with_detail(snippet(body))
     })
 }
 
@@ -134,9 +140,12 @@ pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Re
     let (code, message, data) = match top {
         Top::Envelope { code, message, data } => (code, message, data),
         Top::Other(found) => {
-            let mut err = ApiError::new(status_kind(status).unwrap_or(ErrorKind::BadShape), format!("expected an object, found {found}"))
-                .with_status(status)
-                .with_detail(snippet(body));
+            let mut err = ApiError::new(
+                status_kind(status).unwrap_or(ErrorKind::BadShape),
+                format!("expected an object, found {found}"),
+            )
+            .with_status(status)
+            .with_detail(snippet(body));
             err.retry_after_secs = retry_after_secs;
             return Err(err);
         }
@@ -168,8 +177,17 @@ pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Re
             let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
             Some(start..start + raw.get().len())
         }))),
-        Some(code) => Err(ApiError { kind: code_kind(code), status: Some(status), code: Some(code), message, retry_after_secs, detail: String::new() }),
-        None => Err(ApiError::new(ErrorKind::BadShape, "the answer has no numeric \"code\"").with_status(status).with_detail(snippet(body))),
+        Some(code) => Err(ApiError {
+            kind: code_kind(code),
+            status: Some(status),
+            code: Some(code),
+            message,
+            retry_after_secs,
+            detail: String::new(),
+        }),
+        None => Err(ApiError::new(ErrorKind::BadShape, "the answer has no numeric \"code\"")
+            .with_status(status)
+            .with_detail(snippet(body))),
     }
 }
 

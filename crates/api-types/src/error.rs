@@ -50,7 +50,14 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        ApiError { kind, status: None, code: None, message: message.into(), retry_after_secs: None, detail: String::new() }
+        ApiError {
+            kind,
+            status: None,
+            code: None,
+            message: message.into(),
+            retry_after_secs: None,
+            detail: String::new(),
+        }
     }
 
     pub fn network(message: impl Into<String>) -> Self {
@@ -99,7 +106,9 @@ impl ApiError {
             ErrorKind::RateLimited => "Too many requests: the API asked us to slow down.".into(),
             ErrorKind::Server => format!("The API had an internal error (HTTP {}).", self.status.unwrap_or(500)),
             ErrorKind::NotFound => "Not found.".into(),
-            ErrorKind::NotJson => "The API sent something that is not JSON (perhaps an error page from a proxy).".into(),
+            ErrorKind::NotJson => {
+                "The API sent something that is not JSON (perhaps an error page from a proxy).".into()
+            }
             ErrorKind::BadShape => "The API's answer was not in the expected form.".into(),
             ErrorKind::Rejected if !self.message.is_empty() => format!("The API refused: {}", self.message),
             ErrorKind::Rejected => "The API refused the request.".into(),
@@ -118,7 +127,8 @@ impl ApiError {
             ErrorKind::Aborted => String::new(),
             ErrorKind::Unauthorized => "Open Settings and enter a valid API key.".into(),
             ErrorKind::Permission => {
-                "Ask an Organization Owner or Project Admin to do this, or to give your key a role with this privilege.".into()
+                "Ask an Organization Owner or Project Admin to do this, or to give your key a role with this privilege."
+                    .into()
             }
             ErrorKind::RateLimited => match self.retry_after_secs {
                 Some(s) => format!("The console will retry in {s} s."),
@@ -188,9 +198,15 @@ pub fn code_meaning(code: i64) -> Option<(&'static str, &'static str)> {
         96009 => ("The page number is not valid.", FIX),
         96010 => ("The cluster name may contain only letters, digits and hyphens.", "Choose another name."),
         96011 => ("A valid period, or a start and an end time, is needed.", FIX),
-        96012 => ("No permission on this project: it belongs to another organization than your API key.", "Use an API key of the project's organization."),
+        96012 => (
+            "No permission on this project: it belongs to another organization than your API key.",
+            "Use an API key of the project's organization.",
+        ),
         96013 => ("No permission on this project: an Organization Owner or Project Owner is needed.", ADMIN),
-        96014 => ("No permission on this cluster: it belongs to another organization than your API key.", "Use an API key of the cluster's organization."),
+        96014 => (
+            "No permission on this cluster: it belongs to another organization than your API key.",
+            "Use an API key of the cluster's organization.",
+        ),
         96015 => ("No permission on this cluster: an Organization Owner or Project Admin is needed.", ADMIN),
         96016 => ("No permission on this cluster: your API key's scope does not include it.", ADMIN),
         96017 => ("A cluster with this name already exists in the project.", "Choose another name."),
@@ -204,7 +220,10 @@ pub fn code_meaning(code: i64) -> Option<(&'static str, &'static str)> {
         96025 => ("No cluster id was given.", FIX),
         96026 => ("The job was not found.", "Check the job id; jobs of another organization are not visible."),
         96027 => ("No permission on this project: your API key's scope does not include it.", ADMIN),
-        96028 => ("This feature is only for clusters on the Enterprise plan or above.", "Upgrade the project's plan, or leave this option off."),
+        96028 => (
+            "This feature is only for clusters on the Enterprise plan or above.",
+            "Upgrade the project's plan, or leave this option off.",
+        ),
         96029 => ("The backup type is not valid (CLUSTER or COLLECTION).", FIX),
         96030 => ("The backup creation method is not valid (MANUAL or AUTO).", FIX),
         96031 => ("The restore policy is not valid: the collection status must be KEEP or RELEASE.", FIX),
@@ -214,7 +233,10 @@ pub fn code_meaning(code: i64) -> Option<(&'static str, &'static str)> {
         96035 => ("The time range is not valid: the start must be before the end.", FIX),
         96036 => ("The cluster id is not valid.", FIX),
         96037 => ("The target collection status must be LOADED or UNLOADED.", FIX),
-        96038 => ("The backup could not be created.", "Read the reason above; if a backup is already running, wait until it finishes."),
+        96038 => (
+            "The backup could not be created.",
+            "Read the reason above; if a backup is already running, wait until it finishes.",
+        ),
         96039 => ("The collection could not be restored.", "Read the reason above, then try again."),
         96040 => ("The cluster could not be restored.", "Read the reason above, then try again."),
         21119 => ("The API key was rejected.", "Open Settings and enter a valid API key."),

@@ -12,7 +12,7 @@ pub mod error;
 mod lenient;
 pub mod models;
 
-pub use decode::{check_response, decode_data, decode_response, DataSpan};
+pub use decode::{DataSpan, check_response, decode_data, decode_response};
 pub use enums::*;
 pub use error::{ApiError, ErrorKind};
 pub use models::*;

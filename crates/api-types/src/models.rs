@@ -194,7 +194,9 @@ impl From<ClusterList> for ClusterPage {
     fn from(l: ClusterList) -> Self {
         match l {
             ClusterList::Page(p) => p,
-            ClusterList::Array(clusters) => ClusterPage { count: Some(clusters.len() as u64), clusters, ..Default::default() },
+            ClusterList::Array(clusters) => {
+                ClusterPage { count: Some(clusters.len() as u64), clusters, ..Default::default() }
+            }
         }
     }
 }
@@ -515,10 +517,9 @@ mod tests {
 
     #[test]
     fn backup_detail_merges_both_collection_shapes() {
-        let old: BackupDetail = serde_json::from_str(
-            r#"{"backupId":"b","collections":[{"collectionName":"a","status":"LOADED"}]}"#,
-        )
-        .unwrap();
+        let old: BackupDetail =
+            serde_json::from_str(r#"{"backupId":"b","collections":[{"collectionName":"a","status":"LOADED"}]}"#)
+                .unwrap();
         assert_eq!(old.databases()[0].collections[0].collection_name, "a");
         let new: BackupDetail = serde_json::from_str(
             r#"{"backupId":"b","dbCollections":[{"dbName":"db1","collections":[{"collectionName":"c"}]}]}"#,
@@ -531,7 +532,10 @@ mod tests {
     fn create_request_serialises_as_documented() {
         let req = CreateBackupRequest {
             backup_type: BackupType::Collection,
-            db_collections: vec![DbCollections { db_name: "default".into(), collection_names: vec!["a".into(), "b".into()] }],
+            db_collections: vec![DbCollections {
+                db_name: "default".into(),
+                collection_names: vec!["a".into(), "b".into()],
+            }],
             cross_region_copies: vec![],
         };
         assert_eq!(

@@ -12,23 +12,32 @@ fn ok<T: serde::de::DeserializeOwned>(body: &str) -> T {
 
 #[test]
 fn create_backup_example_2_1() {
-    let r: CreateBackupResponse = ok(r#"{"code":0,"data":{"backupId":"backup0_c7b18539b97xxxx","backupName":"Dedicated-01_backup2","jobId":"job-031a8e3587ba7zqkadxxxx"}}"#);
+    let r: CreateBackupResponse = ok(
+        r#"{"code":0,"data":{"backupId":"backup0_c7b18539b97xxxx","backupName":"Dedicated-01_backup2","jobId":"job-031a8e3587ba7zqkadxxxx"}}"#,
+    );
     assert_eq!(r.backup_id, "backup0_c7b18539b97xxxx");
     assert_eq!(r.job_id, "job-031a8e3587ba7zqkadxxxx");
 }
 
 #[test]
 fn list_backups_example_2_2() {
-    let p: BackupPage = ok(r#"{"code":0,"data":{"count":1,"currentPage":1,"pageSize":10,"backups":[{"projectId":"proj-1","backupId":"backupx_1","backupName":"Dedicated-01_backup1","backupType":"CLUSTER","creationMethod":"AUTO","status":"CREATING","size":112,"expireTime":"2024-08-30T16:49:50Z","clusterId":"inxx-1","clusterName":"Dedicated-01","createTime":"2024-07-30T16:49:50Z"}]}}"#);
+    let p: BackupPage = ok(
+        r#"{"code":0,"data":{"count":1,"currentPage":1,"pageSize":10,"backups":[{"projectId":"proj-1","backupId":"backupx_1","backupName":"Dedicated-01_backup1","backupType":"CLUSTER","creationMethod":"AUTO","status":"CREATING","size":112,"expireTime":"2024-08-30T16:49:50Z","clusterId":"inxx-1","clusterName":"Dedicated-01","createTime":"2024-07-30T16:49:50Z"}]}}"#,
+    );
     assert_eq!(p.count, Some(1));
     let b = &p.backups[0];
-    assert_eq!((b.backup_type.clone(), b.creation_method.clone(), b.status.clone()), (BackupType::Cluster, CreationMethod::Auto, BackupStatus::Creating));
+    assert_eq!(
+        (b.backup_type.clone(), b.creation_method.clone(), b.status.clone()),
+        (BackupType::Cluster, CreationMethod::Auto, BackupStatus::Creating)
+    );
     assert_eq!(b.size, Some(112));
 }
 
 #[test]
 fn describe_backup_guide_example_2_3_flat_collections() {
-    let d: BackupDetail = ok(r#"{"code":0,"data":{"clusterId":"in01-3e5ad8adc38xxxx","clusterName":"Dedicated-01","regionId":"aws-us-west-2","projectId":"proj-1","backupId":"backup1_0b9d15a0ddexxxx","backupName":"Dedicated-01_backup3","backupType":"CLUSTER","creationMethod":"AUTO","status":"AVAILABLE","size":0,"collections":[],"createTime":"2024-08-26T02:27:51Z","expireTime":"2024-09-02T02:27:51Z"}}"#);
+    let d: BackupDetail = ok(
+        r#"{"code":0,"data":{"clusterId":"in01-3e5ad8adc38xxxx","clusterName":"Dedicated-01","regionId":"aws-us-west-2","projectId":"proj-1","backupId":"backup1_0b9d15a0ddexxxx","backupName":"Dedicated-01_backup3","backupType":"CLUSTER","creationMethod":"AUTO","status":"AVAILABLE","size":0,"collections":[],"createTime":"2024-08-26T02:27:51Z","expireTime":"2024-09-02T02:27:51Z"}}"#,
+    );
     assert_eq!(d.region_id, "aws-us-west-2");
     assert_eq!(d.backup.status, BackupStatus::Available);
     assert!(d.databases().is_empty());
@@ -36,7 +45,9 @@ fn describe_backup_guide_example_2_3_flat_collections() {
 
 #[test]
 fn describe_job_example_3_1_progress_as_string_and_number() {
-    let j: Job = ok(r#"{"code":0,"data":{"jobId":"job-03e1eefbd82dmo2oeb8pe2","type":"MIGRATION","status":"SUCCESSFUL","progress":"100","startTime":"2024-07-30T16:49:50Z","endTime":"2024-07-30T17:30:50Z","reason":""}}"#);
+    let j: Job = ok(
+        r#"{"code":0,"data":{"jobId":"job-03e1eefbd82dmo2oeb8pe2","type":"MIGRATION","status":"SUCCESSFUL","progress":"100","startTime":"2024-07-30T16:49:50Z","endTime":"2024-07-30T17:30:50Z","reason":""}}"#,
+    );
     assert_eq!((j.status.clone(), j.progress), (JobStatus::Successful, Some(100)));
     let n: Job = ok(r#"{"code":0,"data":{"jobId":"j","status":"IN_PROGRESS","progress":42.7}}"#);
     assert_eq!(n.progress, Some(42));
@@ -46,7 +57,9 @@ fn describe_job_example_3_1_progress_as_string_and_number() {
 
 #[test]
 fn projects_example_4_1_instance_count_as_number_or_string() {
-    let p: Vec<Project> = ok(r#"{"code":0,"data":[{"projectId":"proj-1","projectName":"Default Project","regionIds":["aws-us-east-1"],"instanceCount":2,"createTime":"2023-08-16T07:34:06Z","plan":"Enterprise","orgType":"SAAS"},{"projectId":"proj-2","projectName":"Old","instanceCount":"3"}]}"#);
+    let p: Vec<Project> = ok(
+        r#"{"code":0,"data":[{"projectId":"proj-1","projectName":"Default Project","regionIds":["aws-us-east-1"],"instanceCount":2,"createTime":"2023-08-16T07:34:06Z","plan":"Enterprise","orgType":"SAAS"},{"projectId":"proj-2","projectName":"Old","instanceCount":"3"}]}"#,
+    );
     assert_eq!(p[0].instance_count, Some(2));
     assert_eq!(p[1].instance_count, Some(3));
     assert_eq!(p[0].plan, Some(Plan::Enterprise));
@@ -54,16 +67,22 @@ fn projects_example_4_1_instance_count_as_number_or_string() {
 
 #[test]
 fn list_clusters_as_page_or_array_9_6() {
-    let page: ClusterList = ok(r#"{"code":0,"data":{"count":1,"currentPage":1,"pageSize":10,"clusters":[{"clusterId":"in01-a","plan":"Standard","status":"RUNNING"}]}}"#);
+    let page: ClusterList = ok(
+        r#"{"code":0,"data":{"count":1,"currentPage":1,"pageSize":10,"clusters":[{"clusterId":"in01-a","plan":"Standard","status":"RUNNING"}]}}"#,
+    );
     let arr: ClusterList = ok(r#"{"code":0,"data":[{"clusterId":"in01-a","plan":"Standard","status":"RUNNING"}]}"#);
     assert_eq!(ClusterPage::from(page).clusters, ClusterPage::from(arr).clusters);
 }
 
 #[test]
 fn describe_cluster_recorded_responses_4_3() {
-    let free: Cluster = ok(r#"{"code":0,"data":{"clusterId":"in03-abc","clusterName":"free","plan":"Serverless","cuSize":0,"cuType":"","status":"RUNNING","connectAddress":"https://in03-abc.serverless.gcp-us-west1.cloud.zilliz.com"}}"#);
+    let free: Cluster = ok(
+        r#"{"code":0,"data":{"clusterId":"in03-abc","clusterName":"free","plan":"Serverless","cuSize":0,"cuType":"","status":"RUNNING","connectAddress":"https://in03-abc.serverless.gcp-us-west1.cloud.zilliz.com"}}"#,
+    );
     assert_eq!(free.tier(), Tier::Free);
-    let dedicated: Cluster = ok(r#"{"code":0,"data":{"clusterId":"in01-abc","plan":"Standard","cuType":"Performance-optimized","cuSize":1,"status":"RUNNING","connectAddress":"https://in01-abc.gcp-us-west1.vectordb.zillizcloud.com:443"}}"#);
+    let dedicated: Cluster = ok(
+        r#"{"code":0,"data":{"clusterId":"in01-abc","plan":"Standard","cuType":"Performance-optimized","cuSize":1,"status":"RUNNING","connectAddress":"https://in01-abc.gcp-us-west1.vectordb.zillizcloud.com:443"}}"#,
+    );
     assert_eq!(dedicated.tier(), Tier::Dedicated);
     let stopped: Cluster = ok(r#"{"code":0,"data":{"clusterId":"in01-x","status":"SUSPENDED"}}"#);
     assert_eq!(stopped.status, ClusterStatus::Stopped);
@@ -71,9 +90,13 @@ fn describe_cluster_recorded_responses_4_3() {
 
 #[test]
 fn policy_example_2_8_and_disabled_nulls() {
-    let p: BackupPolicy = ok(r#"{"code":0,"data":{"clusterId":"inxx-1","status":"ENABLED","startTime":"02:00-04:00","frequency":"1,2,3,5","retentionDays":7,"crossRegionCopies":[{"regionId":"aws-us-west-2","retentionDays":7}]}}"#);
+    let p: BackupPolicy = ok(
+        r#"{"code":0,"data":{"clusterId":"inxx-1","status":"ENABLED","startTime":"02:00-04:00","frequency":"1,2,3,5","retentionDays":7,"crossRegionCopies":[{"regionId":"aws-us-west-2","retentionDays":7}]}}"#,
+    );
     assert_eq!(p.cross_region_copies[0].retention_days, Some(7));
-    let off: BackupPolicy = ok(r#"{"code":0,"data":{"clusterId":"x","status":"DISABLED","startTime":null,"frequency":null,"retentionDays":0,"crossRegionCopies":null}}"#);
+    let off: BackupPolicy = ok(
+        r#"{"code":0,"data":{"clusterId":"x","status":"DISABLED","startTime":null,"frequency":null,"retentionDays":0,"crossRegionCopies":null}}"#,
+    );
     assert_eq!((off.status, off.start_time.as_str(), off.cross_region_copies.len()), (PolicyStatus::Disabled, "", 0));
 }
 
@@ -145,10 +168,20 @@ fn corpus_of_bad_answers() {
         (200, None, br#"{"code":0,"data":{"jobId":"j","progress":1e400}}"#.to_vec(), BadShape), // valid JSON text; the field cannot hold it
         (200, None, b"{\"code\":1e30,\"message\":\"x\"}".to_vec(), BadShape),
         // The API said no.
-        (200, None, br#"{"code":96038,"message":"Failed to create backup. A manual backup is already in progress."}"#.to_vec(), Rejected),
+        (
+            200,
+            None,
+            br#"{"code":96038,"message":"Failed to create backup. A manual backup is already in progress."}"#.to_vec(),
+            Rejected,
+        ),
         (200, None, br#"{"code":96015,"message":"permission deny"}"#.to_vec(), Permission),
         (200, None, br#"{"code":96026,"message":"Job not found."}"#.to_vec(), NotFound),
-        (200, None, br#"{"code":"96022","message":"Serverless cluster does not support this operation."}"#.to_vec(), Rejected),
+        (
+            200,
+            None,
+            br#"{"code":"96022","message":"Serverless cluster does not support this operation."}"#.to_vec(),
+            Rejected,
+        ),
         (200, None, br#"{"code":-1}"#.to_vec(), Rejected),
         // HTTP statuses.
         (401, None, br#"{"code":21119,"message":"The apikey is illegal"}"#.to_vec(), Unauthorized),
@@ -164,10 +197,16 @@ fn corpus_of_bad_answers() {
     assert!(cases.len() >= 30, "{}", cases.len());
     for (status, retry_after, body, want) in cases {
         let e = err(status, retry_after, &body);
-        assert_eq!(e.kind, want, "status {status}, body {:?}: {e:?}", String::from_utf8_lossy(&body[..body.len().min(80)]));
+        assert_eq!(
+            e.kind,
+            want,
+            "status {status}, body {:?}: {e:?}",
+            String::from_utf8_lossy(&body[..body.len().min(80)])
+        );
     }
     // An integer too large for any field is "unknown", not an error and not a panic.
-    let b: BackupPage = ok(r#"{"code":0,"data":{"count":123456789012345678901234567890,"backups":[{"backupId":"b","size":-5}]}}"#);
+    let b: BackupPage =
+        ok(r#"{"code":0,"data":{"count":123456789012345678901234567890,"backups":[{"backupId":"b","size":-5}]}}"#);
     assert_eq!((b.count, b.backups[0].size), (None, None));
     let j: Job = ok(r#"{"code":0,"data":{"jobId":"j","progress":123456789012345678901234567890}}"#);
     assert_eq!(j.progress, Some(100));
@@ -197,7 +236,6 @@ fn business_errors_keep_code_and_message() {
     assert_eq!(e.action(), "Migrate to a Dedicated cluster.");
     assert!(e.details().contains("Serverless cluster does not support"));
 }
-
 
 #[test]
 fn the_data_span_points_at_the_data_in_the_body() {

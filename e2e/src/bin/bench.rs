@@ -10,13 +10,11 @@
 //!   poll update that changes 10 rows (finish → every changed row shows it);
 //! - Describe Job requests the console sends in one minute with 0, 1 and 10 active jobs.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use e2e::{find, http, sim, workspace_root, Browser, Error, Server};
+use e2e::{Browser, Error, Server, find, http, sim, workspace_root};
 use fantoccini::Locator;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -35,7 +33,9 @@ async fn page_time_when(b: &Browser, condition: &str) -> Result<f64, Error> {
          const check = () => {{ if ({condition}) done(performance.now()); else requestAnimationFrame(check); }};
          check();"
     );
-    b.client.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(None, None, Some(Duration::from_secs(60)))).await?;
+    b.client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(None, None, Some(Duration::from_secs(60))))
+        .await?;
     let v = b.client.execute_async(&script, vec![]).await?;
     v.as_f64().ok_or_else(|| format!("no time from the page: {v}").into())
 }
@@ -111,7 +111,10 @@ async fn main() -> Result<(), Error> {
         b.client.goto(&format!("{}/clusters", server.url)).await?;
         clusters_ms.push(page_time_when(&b, "document.querySelectorAll('tbody tr').length >= 8").await?);
         b.client.goto(&format!("{}/clusters", server.url)).await?;
-        b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
+        b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']"))
+            .await?
+            .click()
+            .await?;
         dialog_ms.push(page_time_when(&b, "(() => { const c = document.querySelector('dialog[open] footer button[type=submit]'); return c && !c.disabled; })()").await?);
         b.client.goto(&format!("{}/", counter_server.url)).await?;
         counter_ms.push(page_time_when(&b, "!!document.querySelector('main button')").await?);
@@ -149,8 +152,17 @@ async fn main() -> Result<(), Error> {
         tokio::time::sleep(Duration::from_secs(minute)).await;
         let paths = sim(&server, "GET", "/__sim/requests", None).await?;
         let mut count = 0;
-        for p in paths["paths"].as_array().into_iter().flatten().filter_map(Value::as_str).filter(|p| p.starts_with("/v2/jobs/")) {
-            count += sim(&server, "GET", &format!("/__sim/requests?path={p}&limit=1000"), None).await?.as_array().map_or(0, Vec::len);
+        for p in paths["paths"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|p| p.starts_with("/v2/jobs/"))
+        {
+            count += sim(&server, "GET", &format!("/__sim/requests?path={p}&limit=1000"), None)
+                .await?
+                .as_array()
+                .map_or(0, Vec::len);
         }
         per_minute.push((n, count));
     }
@@ -161,18 +173,27 @@ async fn main() -> Result<(), Error> {
     out.push_str("| Figure | Console | Baseline (counter) | Ratio |\n|---|---:|---:|---:|\n");
     for (a, c) in console_size.iter().zip(&counter_size) {
         let kind = &a.kind;
-        for (label, a, c) in [("raw", a.raw, c.raw), ("gzip -9", a.gzip, c.gzip), ("brotli -q 11", a.brotli, c.brotli)] {
+        for (label, a, c) in [("raw", a.raw, c.raw), ("gzip -9", a.gzip, c.gzip), ("brotli -q 11", a.brotli, c.brotli)]
+        {
             let ratio = if c > 0 { format!("{:.1}×", a as f64 / c as f64) } else { "–".into() };
             out.push_str(&format!("| first load, {kind}, {label} (bytes) | {a} | {c} | {ratio} |\n"));
         }
     }
     let c = median(counter_ms.clone());
-    for (label, v) in [("navigation → Clusters listed (ms, median)", median(clusters_ms)), ("navigation → Create Backup usable (ms, median)", median(dialog_ms))] {
+    for (label, v) in [
+        ("navigation → Clusters listed (ms, median)", median(clusters_ms)),
+        ("navigation → Create Backup usable (ms, median)", median(dialog_ms)),
+    ] {
         out.push_str(&format!("| {label} | {v:.0} | {c:.0} | {:.1}× |\n", v / c));
     }
     let fr = median(first_render);
-    out.push_str(&format!("| Jobs, 1,000 rows: navigation → rendered (ms, median) | {fr:.0} | {c:.0} | {:.1}× |\n", fr / c));
-    out.push_str(&format!("| Jobs, one poll changing 10 rows: refresh → rows updated (ms) | {poll_update_ms:.0} | – | – |\n"));
+    out.push_str(&format!(
+        "| Jobs, 1,000 rows: navigation → rendered (ms, median) | {fr:.0} | {c:.0} | {:.1}× |\n",
+        fr / c
+    ));
+    out.push_str(&format!(
+        "| Jobs, one poll changing 10 rows: refresh → rows updated (ms) | {poll_update_ms:.0} | – | – |\n"
+    ));
     for (n, count) in per_minute {
         out.push_str(&format!("| Describe Job requests in {minute} s with {n} active jobs | {count} | – | – |\n"));
     }

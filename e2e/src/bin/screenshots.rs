@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use e2e::{find, workspace_root, Browser, Error, Server};
+use e2e::{Browser, Error, Server, find, workspace_root};
 use fantoccini::Locator;
 
 async fn open_dialog(b: &Browser, server: &Server, cluster: &str) -> Result<(), Error> {
     eprintln!("open dialog for {cluster}");
     b.client.goto(&format!("{}/clusters", server.url)).await?;
-    let button = format!("//tr[th[normalize-space()='{cluster}']]//button[starts-with(normalize-space(), 'Create Backup')]");
+    let button =
+        format!("//tr[th[normalize-space()='{cluster}']]//button[starts-with(normalize-space(), 'Create Backup')]");
     b.wait_for(Locator::XPath(&button)).await?.click().await?;
     if let Err(e) = b.wait_for(Locator::XPath("//dialog[@open]//h2[normalize-space()='Create Backup']")).await {
         b.screenshot(&workspace_root().join("target/failed-dialog.png")).await?;

@@ -25,17 +25,13 @@ async fn main() {
     };
     let url = format!("{}/v2/jobs/job-seed000000000000000001", server.url());
     backup_server::install_tls_provider();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(conc)
-        .build()
-        .unwrap_or_default();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(conc).build().unwrap_or_default();
     let count = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for _ in 0..conc {
-        let (client, url, count, errors) =
-            (client.clone(), url.clone(), count.clone(), errors.clone());
+        let (client, url, count, errors) = (client.clone(), url.clone(), count.clone(), errors.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 let ok = client

@@ -8,16 +8,13 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use super::SimApp;
-use super::clusters::{
-    QueryMap, check_cluster_id, find_cluster, page, paging, query_map, require_dedicated,
-};
+use super::clusters::{QueryMap, check_cluster_id, find_cluster, page, paging, query_map, require_dedicated};
 use super::jobs::{
-    BackupSpec, NewJob, new_cluster_id, new_password, restore_cluster_durations,
-    restore_collection_durations, snapshot_all, snapshot_collection,
+    BackupSpec, NewJob, new_cluster_id, new_password, restore_cluster_durations, restore_collection_durations,
+    snapshot_all, snapshot_collection,
 };
 use super::state::{
-    Backup, BackupDb, Cluster, Collection, Database, JobKind, RestoreItem, SimState, Tier,
-    canonical_db,
+    Backup, BackupDb, Cluster, Collection, Database, JobKind, RestoreItem, SimState, Tier, canonical_db,
 };
 use crate::api::{ApiError, ApiResult, field, int_value, ok, parse_body, str_field};
 use crate::auth::{Caller, require_manage};
@@ -102,20 +99,13 @@ fn parse_copies(body: &Value) -> Result<Vec<String>, ApiError> {
     let Some(v) = field(body, &["crossRegionCopies"]) else {
         return Ok(Vec::new());
     };
-    let items = v
-        .as_array()
-        .ok_or_else(|| create_error("crossRegionCopies must be an array of {\"regionId\": …}."))?;
+    let items = v.as_array().ok_or_else(|| create_error("crossRegionCopies must be an array of {\"regionId\": …}."))?;
     let mut out: Vec<String> = Vec::new();
     for item in items {
         let r = item
             .get("regionId")
             .and_then(Value::as_str)
-            .ok_or_else(|| {
-                ApiError::biz(
-                    96001,
-                    "Invalid regionId: every crossRegionCopies item needs a regionId.",
-                )
-            })?;
+            .ok_or_else(|| ApiError::biz(96001, "Invalid regionId: every crossRegionCopies item needs a regionId."))?;
         if !out.iter().any(|x| x == r) {
             out.push(r.to_string());
         }
@@ -132,12 +122,7 @@ fn parse_db_collections(c: &Cluster, body: &Value) -> Result<Vec<BackupDb>, ApiE
     let mut db_name: Option<String> = None;
     let mut names: Vec<String> = Vec::new();
     for item in items {
-        let db = canonical_db(
-            item.get("dbName")
-                .and_then(Value::as_str)
-                .unwrap_or("default"),
-        )
-        .to_string();
+        let db = canonical_db(item.get("dbName").and_then(Value::as_str).unwrap_or("default")).to_string();
         match &db_name {
             None => db_name = Some(db.clone()),
             Some(first) if *first != db => {
@@ -151,40 +136,28 @@ fn parse_db_collections(c: &Cluster, body: &Value) -> Result<Vec<BackupDb>, ApiE
             .get("collectionNames")
             .and_then(Value::as_array)
             .filter(|a| !a.is_empty())
-            .ok_or_else(|| {
-                create_error("Each dbCollections item needs a non-empty collectionNames array.")
-            })?;
+            .ok_or_else(|| create_error("Each dbCollections item needs a non-empty collectionNames array."))?;
         for n in list {
-            let n = n
-                .as_str()
-                .ok_or_else(|| create_error("collectionNames must hold strings."))?;
+            let n = n.as_str().ok_or_else(|| create_error("collectionNames must hold strings."))?;
             if !names.iter().any(|x| x == n) {
                 names.push(n.to_string());
             }
         }
     }
     let db_name = db_name.unwrap_or_else(|| "default".into());
-    let db = c.database(&db_name).ok_or_else(|| {
-        create_error(format!(
-            "Database {db_name} not found in cluster {}.",
-            c.cluster_name
-        ))
-    })?;
+    let db = c
+        .database(&db_name)
+        .ok_or_else(|| create_error(format!("Database {db_name} not found in cluster {}.", c.cluster_name)))?;
     let mut collections = Vec::new();
     for n in &names {
         let coll = db
             .collections
             .iter()
             .find(|x| x.name == *n)
-            .ok_or_else(|| {
-                create_error(format!("Collection {n} not found in database {db_name}."))
-            })?;
+            .ok_or_else(|| create_error(format!("Collection {n} not found in database {db_name}.")))?;
         collections.push(snapshot_collection(coll));
     }
-    Ok(vec![BackupDb {
-        db_name,
-        collections,
-    }])
+    Ok(vec![BackupDb { db_name, collections }])
 }
 
 pub async fn create(
@@ -198,17 +171,11 @@ pub async fn create(
     let c = find_cluster(&st, &cluster_id)?.clone();
     require_manage(&caller, &cluster_id)?;
     require_dedicated(&c)?;
-    let backup_type = match str_field(&body, &["backupType"])
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
+    let backup_type = match str_field(&body, &["backupType"]).map(str::to_ascii_uppercase).as_deref() {
         Some("CLUSTER") => "CLUSTER",
         Some("COLLECTION") => "COLLECTION",
         _ => {
-            return Err(ApiError::biz(
-                96029,
-                "Invalid backupType. The value should be CLUSTER or COLLECTION.",
-            ));
+            return Err(ApiError::biz(96029, "Invalid backupType. The value should be CLUSTER or COLLECTION."));
         }
     };
     if c.status != "RUNNING" {
@@ -217,29 +184,17 @@ pub async fn create(
             c.cluster_name, c.status
         )));
     }
-    let db_collections = if backup_type == "COLLECTION" {
-        parse_db_collections(&c, &body)?
-    } else {
-        snapshot_all(&c)
-    };
+    let db_collections = if backup_type == "COLLECTION" { parse_db_collections(&c, &body)? } else { snapshot_all(&c) };
     let copies = parse_copies(&body)?;
     check_copy_regions(&c, &copies, create_error)?;
     // The concurrency rules (§2): checked and applied under the same lock as the insert.
-    if let Some(j) = st
-        .jobs
-        .iter()
-        .find(|j| !j.status.is_terminal() && j.is_backup_of(&cluster_id, "MANUAL"))
-    {
+    if let Some(j) = st.jobs.iter().find(|j| !j.status.is_terminal() && j.is_backup_of(&cluster_id, "MANUAL")) {
         return Err(create_error(format!(
             "A manual backup of cluster {} is already in progress (job {}); only one manual backup can be pending or in progress per cluster. Try again when it has finished.",
             c.cluster_name, j.job_id
         )));
     }
-    if let Some(j) = st
-        .jobs
-        .iter()
-        .find(|j| !j.status.is_terminal() && j.is_backup_of(&cluster_id, "AUTO"))
-    {
+    if let Some(j) = st.jobs.iter().find(|j| !j.status.is_terminal() && j.is_backup_of(&cluster_id, "AUTO")) {
         return Err(create_error(format!(
             "An automatic backup of cluster {} is in progress (job {}); a manual backup cannot start until it has finished.",
             c.cluster_name, j.job_id
@@ -269,57 +224,39 @@ pub async fn create(
 }
 
 fn upper_param(q: &HashMap<String, String>, name: &str) -> Option<String> {
-    q.get(name)
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .map(str::to_ascii_uppercase)
+    q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_ascii_uppercase)
 }
 
 pub async fn list(State(app): State<SimApp>, q: QueryMap) -> ApiResult {
     let q = query_map(q);
     let (page_size, current_page) = paging(&q)?;
-    let project = q
-        .get("projectId")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty());
+    let project = q.get("projectId").map(|s| s.trim()).filter(|s| !s.is_empty());
     if let Some(p) = project
         && !p.starts_with("proj-")
     {
         return Err(ApiError::biz(96005, format!("Invalid projectId: {p}.")));
     }
-    let cluster = q
-        .get("clusterId")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty());
+    let cluster = q.get("clusterId").map(|s| s.trim()).filter(|s| !s.is_empty());
     if let Some(c) = cluster {
         check_cluster_id(c)?;
     }
     // Upper-case is the API's spelling; the CLI docs write lower-case (§2.2): accept both.
     let method = upper_param(&q, "creationMethod");
-    if method
-        .as_deref()
-        .is_some_and(|m| m != "MANUAL" && m != "AUTO")
-    {
-        return Err(ApiError::biz(
-            96030,
-            "Invalid creationMethod. The value should be MANUAL or AUTO.",
-        ));
+    if method.as_deref().is_some_and(|m| m != "MANUAL" && m != "AUTO") {
+        return Err(ApiError::biz(96030, "Invalid creationMethod. The value should be MANUAL or AUTO."));
     }
     let btype = upper_param(&q, "backupType");
-    if btype
-        .as_deref()
-        .is_some_and(|t| t != "CLUSTER" && t != "COLLECTION")
-    {
-        return Err(ApiError::biz(
-            96029,
-            "Invalid backupType. The value should be CLUSTER or COLLECTION.",
-        ));
+    if btype.as_deref().is_some_and(|t| t != "CLUSTER" && t != "COLLECTION") {
+        return Err(ApiError::biz(96029, "Invalid backupType. The value should be CLUSTER or COLLECTION."));
     }
     let time_param = |name: &str| -> Result<Option<u64>, ApiError> {
         match q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(s) => parse_iso(s).map(Some).ok_or_else(|| {
-                ApiError::biz(96007, format!("Invalid {name}: {s}. Use an ISO-8601 UTC timestamp such as 2024-07-30T16:49:50Z."))
+                ApiError::biz(
+                    96007,
+                    format!("Invalid {name}: {s}. Use an ISO-8601 UTC timestamp such as 2024-07-30T16:49:50Z."),
+                )
             }),
         }
     };
@@ -328,10 +265,7 @@ pub async fn list(State(app): State<SimApp>, q: QueryMap) -> ApiResult {
     if let (Some(s), Some(e)) = (start, end)
         && s > e
     {
-        return Err(ApiError::biz(
-            96035,
-            "Invalid time range: startTime must not be after endTime.",
-        ));
+        return Err(ApiError::biz(96035, "Invalid time range: startTime must not be after endTime."));
     }
     let st = app.sim.lock();
     let mut backups: Vec<&Backup> = st
@@ -345,11 +279,7 @@ pub async fn list(State(app): State<SimApp>, q: QueryMap) -> ApiResult {
         .filter(|b| start.is_none_or(|s| b.create_time >= s))
         .filter(|b| end.is_none_or(|e| b.create_time <= e))
         .collect();
-    backups.sort_by(|a, b| {
-        b.create_time
-            .cmp(&a.create_time)
-            .then_with(|| b.backup_id.cmp(&a.backup_id))
-    });
+    backups.sort_by(|a, b| b.create_time.cmp(&a.create_time).then_with(|| b.backup_id.cmp(&a.backup_id)));
     let items: Vec<Value> = backups.iter().map(|b| b.to_list_item()).collect();
     ok(json!({
         "count": items.len(),
@@ -361,11 +291,7 @@ pub async fn list(State(app): State<SimApp>, q: QueryMap) -> ApiResult {
 
 /// Finds a backup of a cluster by id, or by name (some reference pages show names in the
 /// BACKUP_ID slot, §9.11).
-fn find_backup<'a>(
-    st: &'a SimState,
-    cluster_id: &str,
-    backup_id: &str,
-) -> Result<&'a Backup, ApiError> {
+fn find_backup<'a>(st: &'a SimState, cluster_id: &str, backup_id: &str) -> Result<&'a Backup, ApiError> {
     st.backups
         .iter()
         .filter(|b| b.cluster_id == cluster_id)
@@ -384,10 +310,7 @@ fn find_backup<'a>(
         })
 }
 
-pub async fn describe(
-    State(app): State<SimApp>,
-    Path((cluster_id, backup_id)): Path<(String, String)>,
-) -> ApiResult {
+pub async fn describe(State(app): State<SimApp>, Path((cluster_id, backup_id)): Path<(String, String)>) -> ApiResult {
     let st = app.sim.lock();
     let c = find_cluster(&st, &cluster_id)?;
     require_dedicated(c)?;
@@ -431,30 +354,20 @@ pub async fn delete(
 }
 
 fn restore_cluster_error(msg: impl AsRef<str>) -> ApiError {
-    ApiError::biz(
-        96040,
-        format!("Failed to restore cluster backup. {}", msg.as_ref()),
-    )
+    ApiError::biz(96040, format!("Failed to restore cluster backup. {}", msg.as_ref()))
 }
 
 fn restore_collection_error(msg: impl AsRef<str>) -> ApiError {
-    ApiError::biz(
-        96039,
-        format!("Failed to restore collection backup. {}", msg.as_ref()),
-    )
+    ApiError::biz(96039, format!("Failed to restore collection backup. {}", msg.as_ref()))
 }
 
 fn valid_cluster_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 fn valid_collection_name(name: &str) -> bool {
     let mut bytes = name.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && name.len() <= 255
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
@@ -484,53 +397,38 @@ pub async fn restore_cluster(
         )));
     }
     // `projectId` (reference, CLIs) or `targetProjectId` (guides): §9.1.
-    let project_id = str_field(&body, &["projectId", "targetProjectId"])
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let project_id = str_field(&body, &["projectId", "targetProjectId"]).unwrap_or("").trim().to_string();
     if !project_id.starts_with("proj-") {
         return Err(ApiError::biz(
             96005,
-            format!(
-                "Invalid projectId: '{project_id}'. projectId is required and looks like proj-…."
-            ),
+            format!("Invalid projectId: '{project_id}'. projectId is required and looks like proj-…."),
         ));
     }
     let project = st
         .project(&project_id)
-        .ok_or_else(|| ApiError::biz(96012, format!("No permission on project {project_id}: it does not exist in this API key's organization.")))?
+        .ok_or_else(|| {
+            ApiError::biz(
+                96012,
+                format!("No permission on project {project_id}: it does not exist in this API key's organization."),
+            )
+        })?
         .clone();
-    let name = str_field(&body, &["clusterName"])
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let name = str_field(&body, &["clusterName"]).unwrap_or("").trim().to_string();
     if !valid_cluster_name(&name) {
         return Err(ApiError::biz(
             96010,
-            format!(
-                "Invalid clusterName: '{name}'. Use letters, digits and hyphens only (at most 64)."
-            ),
+            format!("Invalid clusterName: '{name}'. Use letters, digits and hyphens only (at most 64)."),
         ));
     }
-    if st
-        .clusters
-        .iter()
-        .any(|c| c.project_id == project_id && c.cluster_name == name)
-    {
+    if st.clusters.iter().any(|c| c.project_id == project_id && c.cluster_name == name) {
         return Err(ApiError::biz(
             96017,
-            format!(
-                "The cluster name {name} already exists in project {}.",
-                project.project_name
-            ),
+            format!("The cluster name {name} already exists in project {}.", project.project_name),
         ));
     }
     let cu_size = field(&body, &["cuSize"]).and_then(int_value).unwrap_or(0);
     if !(1..=256).contains(&cu_size) {
-        return Err(ApiError::biz(
-            96002,
-            "Invalid cuSize. The value should be an integer between 1 and 256.",
-        ));
+        return Err(ApiError::biz(96002, "Invalid cuSize. The value should be an integer between 1 and 256."));
     }
     if project.plan == "Standard" && cu_size > 32 {
         return Err(ApiError::biz(
@@ -541,25 +439,17 @@ pub async fn restore_cluster(
         ));
     }
     // KEEP/RELEASE is canonical; the CLIs offer LOADED/NOT_LOADED (§9.2).
-    let keep = match str_field(&body, &["collectionStatus"])
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
+    let keep = match str_field(&body, &["collectionStatus"]).map(str::to_ascii_uppercase).as_deref() {
         Some("KEEP" | "LOADED") => true,
         Some("RELEASE" | "NOT_LOADED" | "UNLOADED") => false,
         _ => {
-            return Err(ApiError::biz(
-                96031,
-                "Invalid collectionStatus. The value should be KEEP or RELEASE.",
-            ));
+            return Err(ApiError::biz(96031, "Invalid collectionStatus. The value should be KEEP or RELEASE."));
         }
     };
     if let Some(p) = str_field(&body, &["restoreVersionPolicy"])
         && !matches!(p.to_ascii_uppercase().as_str(), "ORIGINAL" | "LATEST")
     {
-        return Err(restore_cluster_error(
-            "Invalid restoreVersionPolicy. The value should be ORIGINAL or LATEST.",
-        ));
+        return Err(restore_cluster_error("Invalid restoreVersionPolicy. The value should be ORIGINAL or LATEST."));
     }
     let new_id = new_cluster_id();
     let password = new_password();
@@ -604,10 +494,7 @@ pub async fn restore_cluster(
     let job_id = st.push_job(
         NewJob {
             job_type: "RESTORE",
-            kind: JobKind::RestoreCluster {
-                backup_id: backup.backup_id.clone(),
-                new_cluster_id: new_id.clone(),
-            },
+            kind: JobKind::RestoreCluster { backup_id: backup.backup_id.clone(), new_cluster_id: new_id.clone() },
             cluster_id: new_id.clone(),
             project_id,
             durations: restore_cluster_durations(backup.size),
@@ -617,9 +504,7 @@ pub async fn restore_cluster(
         fail_rate,
     );
     st.mark_dirty();
-    ok(
-        json!({ "clusterId": new_id, "username": "db_admin", "password": password, "jobId": job_id }),
-    )
+    ok(json!({ "clusterId": new_id, "username": "db_admin", "password": password, "jobId": job_id }))
 }
 
 pub async fn restore_collection(
@@ -641,15 +526,9 @@ pub async fn restore_collection(
         )));
     }
     // `destClusterId` (current) or `targetClusterId` (oldest guide): §9.3.
-    let dest_id = str_field(&body, &["destClusterId", "targetClusterId"])
-        .unwrap_or("")
-        .trim()
-        .to_string();
+    let dest_id = str_field(&body, &["destClusterId", "targetClusterId"]).unwrap_or("").trim().to_string();
     if dest_id.is_empty() {
-        return Err(ApiError::biz(
-            96025,
-            "The clusterId is empty: destClusterId is required.",
-        ));
+        return Err(ApiError::biz(96025, "The clusterId is empty: destClusterId is required."));
     }
     let dest = find_cluster(&st, &dest_id)?.clone();
     require_manage(&caller, &dest_id)?;
@@ -663,9 +542,8 @@ pub async fn restore_collection(
     let items = parse_restore_items(&backup, &body)?;
     // Names must be free in the destination, also against restores still running.
     for item in &items {
-        let taken_now = dest
-            .database(&item.dest_db)
-            .is_some_and(|d| d.collections.iter().any(|c| c.name == item.dest_collection));
+        let taken_now =
+            dest.database(&item.dest_db).is_some_and(|d| d.collections.iter().any(|c| c.name == item.dest_collection));
         let taken_soon = st.jobs.iter().any(|j| {
             !j.status.is_terminal()
                 && matches!(&j.kind, JobKind::RestoreCollection { dest_cluster_id, items, .. }
@@ -730,37 +608,21 @@ fn parse_restore_items(backup: &Backup, body: &Value) -> Result<Vec<RestoreItem>
             })
             .collect()
     };
-    let Some(groups) = field(body, &["dbCollections"])
-        .and_then(Value::as_array)
-        .filter(|a| !a.is_empty())
-    else {
-        return Ok(backup
-            .db_collections
-            .iter()
-            .flat_map(|d| all_of(d, &d.db_name))
-            .collect());
+    let Some(groups) = field(body, &["dbCollections"]).and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+        return Ok(backup.db_collections.iter().flat_map(|d| all_of(d, &d.db_name)).collect());
     };
     let mut out = Vec::new();
     let mut explicit = 0usize;
     for g in groups {
         let src_db = canonical_db(str_field(g, &["dbName"]).unwrap_or("default")).to_string();
-        let dest_db =
-            canonical_db(str_field(g, &["destDbName", "targetDbName"]).unwrap_or(&src_db))
-                .to_string();
-        let Some(db) = backup
-            .db_collections
-            .iter()
-            .find(|d| canonical_db(&d.db_name) == src_db)
-        else {
+        let dest_db = canonical_db(str_field(g, &["destDbName", "targetDbName"]).unwrap_or(&src_db)).to_string();
+        let Some(db) = backup.db_collections.iter().find(|d| canonical_db(&d.db_name) == src_db) else {
             return Err(restore_collection_error(format!(
                 "Database {src_db} is not in backup {}.",
                 backup.backup_name
             )));
         };
-        let Some(colls) = field(g, &["collections"])
-            .and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-        else {
+        let Some(colls) = field(g, &["collections"]).and_then(Value::as_array).filter(|a| !a.is_empty()) else {
             out.extend(all_of(db, &dest_db));
             continue;
         };
@@ -773,10 +635,8 @@ fn parse_restore_items(backup: &Backup, body: &Value) -> Result<Vec<RestoreItem>
                     backup.backup_name
                 )));
             }
-            let dest_name = str_field(c, &["destCollectionName", "targetCollectionName"])
-                .unwrap_or(&name)
-                .trim()
-                .to_string();
+            let dest_name =
+                str_field(c, &["destCollectionName", "targetCollectionName"]).unwrap_or(&name).trim().to_string();
             if !valid_collection_name(&dest_name) {
                 return Err(restore_collection_error(format!(
                     "Invalid destCollectionName '{dest_name}': use letters, digits and underscores, starting with a letter or underscore."

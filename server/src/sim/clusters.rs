@@ -27,36 +27,19 @@ pub fn paging(q: &HashMap<String, String>) -> Result<(usize, usize), ApiError> {
             .parse::<i64>()
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                ApiError::biz(
-                    96008,
-                    "Invalid pageSize. The value should be between 1 and 100.",
-                )
-            })?,
+            .ok_or_else(|| ApiError::biz(96008, "Invalid pageSize. The value should be between 1 and 100."))?,
     };
     let current_page = match param("currentPage") {
         None => 1,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=i64::from(i32::MAX)).contains(n))
-            .ok_or_else(|| {
-                ApiError::biz(
-                    96009,
-                    "Invalid currentPage. The value should be between 1 and 2147483647.",
-                )
-            })?,
+        Some(s) => s.parse::<i64>().ok().filter(|n| (1..=i64::from(i32::MAX)).contains(n)).ok_or_else(|| {
+            ApiError::biz(96009, "Invalid currentPage. The value should be between 1 and 2147483647.")
+        })?,
     };
     Ok((page_size as usize, current_page as usize))
 }
 
 pub fn page<T: Clone>(items: &[T], page_size: usize, current_page: usize) -> Vec<T> {
-    items
-        .iter()
-        .skip(page_size.saturating_mul(current_page - 1))
-        .take(page_size)
-        .cloned()
-        .collect()
+    items.iter().skip(page_size.saturating_mul(current_page - 1)).take(page_size).cloned().collect()
 }
 
 /// Cluster ids look like `in01-<hex>`; anything else is 96036 (empty: 96025).
@@ -66,27 +49,17 @@ pub fn check_cluster_id(id: &str) -> Result<(), ApiError> {
     }
     let valid = id.len() <= 64
         && id.starts_with("in")
-        && id
-            .as_bytes()
-            .get(2..4)
-            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        && id.as_bytes().get(2..4).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
         && id.as_bytes().get(4) == Some(&b'-')
         && id.len() > 5
         && id[5..].bytes().all(|b| b.is_ascii_alphanumeric());
-    if valid {
-        Ok(())
-    } else {
-        Err(ApiError::biz(96036, format!("Invalid clusterId: {id}.")))
-    }
+    if valid { Ok(()) } else { Err(ApiError::biz(96036, format!("Invalid clusterId: {id}."))) }
 }
 
 pub fn find_cluster<'a>(st: &'a SimState, id: &str) -> Result<&'a Cluster, ApiError> {
     check_cluster_id(id)?;
     st.cluster(id).ok_or_else(|| {
-        ApiError::biz(
-            96018,
-            format!("Cluster {id} not found. Please use List Clusters to check the clusterId."),
-        )
+        ApiError::biz(96018, format!("Cluster {id} not found. Please use List Clusters to check the clusterId."))
     })
 }
 
@@ -159,11 +132,7 @@ fn cluster_describe(st: &SimState, c: &Cluster, host: &str) -> Value {
     } else {
         100
     };
-    let snapshots = st
-        .backups
-        .iter()
-        .filter(|b| b.cluster_id == c.cluster_id && b.status != "FAILED")
-        .count();
+    let snapshots = st.backups.iter().filter(|b| b.cluster_id == c.cluster_id && b.status != "FAILED").count();
     if let Some(o) = v.as_object_mut() {
         o.insert("replica".into(), json!(c.replica));
         o.insert("storageSize".into(), json!(c.size_bytes()));
@@ -175,20 +144,12 @@ fn cluster_describe(st: &SimState, c: &Cluster, host: &str) -> Value {
 
 pub async fn list_projects(State(app): State<SimApp>) -> ApiResult {
     let st = app.sim.lock();
-    ok(Value::Array(
-        st.projects.iter().map(|p| project_json(&st, p)).collect(),
-    ))
+    ok(Value::Array(st.projects.iter().map(|p| project_json(&st, p)).collect()))
 }
 
-pub async fn describe_project(
-    State(app): State<SimApp>,
-    Path(project_id): Path<String>,
-) -> ApiResult {
+pub async fn describe_project(State(app): State<SimApp>, Path(project_id): Path<String>) -> ApiResult {
     if !project_id.starts_with("proj-") {
-        return Err(ApiError::biz(
-            96005,
-            format!("Invalid projectId: {project_id}. A project id looks like proj-…."),
-        ));
+        return Err(ApiError::biz(96005, format!("Invalid projectId: {project_id}. A project id looks like proj-….")));
     }
     let st = app.sim.lock();
     let p = st.project(&project_id).ok_or_else(|| {
@@ -200,29 +161,16 @@ pub async fn describe_project(
     ok(project_json(&st, p))
 }
 
-pub async fn list_clusters(
-    State(app): State<SimApp>,
-    headers: HeaderMap,
-    q: QueryMap,
-) -> ApiResult {
+pub async fn list_clusters(State(app): State<SimApp>, headers: HeaderMap, q: QueryMap) -> ApiResult {
     let q = query_map(q);
     let (page_size, current_page) = paging(&q)?;
     let host = request_origin(&headers, &app.bound);
     let st = app.sim.lock();
     // Undocumented but harmless: a projectId filter (the console may send one).
-    let mut clusters: Vec<&Cluster> = st
-        .clusters
-        .iter()
-        .filter(|c| {
-            q.get("projectId")
-                .is_none_or(|p| p.is_empty() || *p == c.project_id)
-        })
-        .collect();
+    let mut clusters: Vec<&Cluster> =
+        st.clusters.iter().filter(|c| q.get("projectId").is_none_or(|p| p.is_empty() || *p == c.project_id)).collect();
     clusters.sort_by_key(|c| c.create_time);
-    let items: Vec<Value> = clusters
-        .iter()
-        .map(|c| cluster_list_item(c, &host))
-        .collect();
+    let items: Vec<Value> = clusters.iter().map(|c| cluster_list_item(c, &host)).collect();
     ok(json!({
         "count": items.len(),
         "currentPage": current_page,

@@ -32,17 +32,9 @@ fn authenticate(c: &Cluster, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-fn reachable<'a>(
-    st: &'a SimState,
-    cluster_id: &str,
-    headers: &HeaderMap,
-) -> Result<&'a Cluster, ApiError> {
+fn reachable<'a>(st: &'a SimState, cluster_id: &str, headers: &HeaderMap) -> Result<&'a Cluster, ApiError> {
     let c = st.cluster(cluster_id).ok_or_else(|| {
-        ApiError::http(
-            StatusCode::NOT_FOUND,
-            404,
-            format!("No cluster {cluster_id} behind this endpoint."),
-        )
+        ApiError::http(StatusCode::NOT_FOUND, 404, format!("No cluster {cluster_id} behind this endpoint."))
     })?;
     authenticate(c, headers)?;
     if c.status != "RUNNING" {
@@ -68,12 +60,7 @@ pub async fn list_databases(
     parse_body(&body)?;
     let st = app.sim.lock();
     let c = reachable(&st, &cluster_id, &headers)?;
-    ok(Value::from(
-        c.databases
-            .iter()
-            .map(|d| d.name.clone())
-            .collect::<Vec<_>>(),
-    ))
+    ok(Value::from(c.databases.iter().map(|d| d.name.clone()).collect::<Vec<_>>()))
 }
 
 pub async fn list_collections(
@@ -86,13 +73,7 @@ pub async fn list_collections(
     let st = app.sim.lock();
     let c = reachable(&st, &cluster_id, &headers)?;
     let db_name = canonical_db(str_field(&body, &["dbName"]).unwrap_or("default"));
-    let db = c
-        .database(db_name)
-        .ok_or_else(|| ApiError::biz(800, format!("database not found[database={db_name}]")))?;
-    ok(Value::from(
-        db.collections
-            .iter()
-            .map(|x| x.name.clone())
-            .collect::<Vec<_>>(),
-    ))
+    let db =
+        c.database(db_name).ok_or_else(|| ApiError::biz(800, format!("database not found[database={db_name}]")))?;
+    ok(Value::from(db.collections.iter().map(|x| x.name.clone()).collect::<Vec<_>>()))
 }

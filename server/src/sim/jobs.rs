@@ -4,8 +4,7 @@
 //! time the server was down counts as elapsed), and a speed change applies from that moment.
 
 use super::state::{
-    Backup, BackupCopy, BackupDb, Collection, Database, Job, JobKind, JobStatus, SimState,
-    canonical_db,
+    Backup, BackupCopy, BackupDb, Collection, Database, Job, JobKind, JobStatus, SimState, canonical_db,
 };
 use crate::time_util::{DAY, HOUR, SECOND, day_start, weekday};
 
@@ -16,34 +15,20 @@ const MAX_JOBS: usize = 2000;
 /// Durations at speed 1, so a demo shows every phase: queue wait, then a base time plus a
 /// time per GiB of data (the backed-up size drives the duration).
 pub fn backup_durations(size: u64) -> (f64, f64) {
-    (
-        3.0 * SECOND as f64,
-        10.0 * SECOND as f64 + 6.0 * SECOND as f64 * size as f64 / GIB,
-    )
+    (3.0 * SECOND as f64, 10.0 * SECOND as f64 + 6.0 * SECOND as f64 * size as f64 / GIB)
 }
 pub fn copy_durations(size: u64) -> (f64, f64) {
-    (
-        2.0 * SECOND as f64,
-        8.0 * SECOND as f64 + 4.0 * SECOND as f64 * size as f64 / GIB,
-    )
+    (2.0 * SECOND as f64, 8.0 * SECOND as f64 + 4.0 * SECOND as f64 * size as f64 / GIB)
 }
 pub fn restore_cluster_durations(size: u64) -> (f64, f64) {
-    (
-        5.0 * SECOND as f64,
-        30.0 * SECOND as f64 + 8.0 * SECOND as f64 * size as f64 / GIB,
-    )
+    (5.0 * SECOND as f64, 30.0 * SECOND as f64 + 8.0 * SECOND as f64 * size as f64 / GIB)
 }
 pub fn restore_collection_durations(size: u64) -> (f64, f64) {
-    (
-        3.0 * SECOND as f64,
-        8.0 * SECOND as f64 + 6.0 * SECOND as f64 * size as f64 / GIB,
-    )
+    (3.0 * SECOND as f64, 8.0 * SECOND as f64 + 6.0 * SECOND as f64 * size as f64 / GIB)
 }
 
 pub fn random_id(alphabet: &[u8], len: usize) -> String {
-    (0..len)
-        .map(|_| char::from(alphabet[fastrand::usize(..alphabet.len())]))
-        .collect()
+    (0..len).map(|_| char::from(alphabet[fastrand::usize(..alphabet.len())])).collect()
 }
 const HEX: &[u8] = b"0123456789abcdef";
 const ALNUM_LOWER: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
@@ -57,10 +42,7 @@ pub fn new_cluster_id() -> String {
     format!("in01-{}", random_id(HEX, 15))
 }
 pub fn new_password() -> String {
-    random_id(
-        b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789",
-        20,
-    )
+    random_id(b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20)
 }
 
 pub struct NewJob {
@@ -98,8 +80,7 @@ const FAILURE_REASONS: &[&str] = &[
 impl SimState {
     pub fn push_job(&mut self, nj: NewJob, now: u64, fail_rate: f64) -> String {
         let job_id = new_job_id();
-        let fail_at =
-            (fail_rate > 0.0 && fastrand::f64() < fail_rate).then(|| 0.2 + fastrand::f64() * 0.7);
+        let fail_at = (fail_rate > 0.0 && fastrand::f64() < fail_rate).then(|| 0.2 + fastrand::f64() * 0.7);
         self.jobs.push(Job {
             job_id: job_id.clone(),
             job_type: nj.job_type.to_string(),
@@ -146,25 +127,14 @@ impl SimState {
         let cluster = self.cluster_mut(&spec.cluster_id)?;
         cluster.backup_counter += 1;
         let backup_name = format!("{}_backup{}", cluster.cluster_name, cluster.backup_counter);
-        let (project_id, cluster_name, region_id) = (
-            cluster.project_id.clone(),
-            cluster.cluster_name.clone(),
-            cluster.region_id.clone(),
-        );
+        let (project_id, cluster_name, region_id) =
+            (cluster.project_id.clone(), cluster.cluster_name.clone(), cluster.region_id.clone());
         let backup_id = format!("backup{seq}_{}", random_id(HEX, 15));
-        let size: u64 = spec
-            .db_collections
-            .iter()
-            .flat_map(|d| d.collections.iter())
-            .map(|c| c.size_bytes)
-            .sum();
+        let size: u64 = spec.db_collections.iter().flat_map(|d| d.collections.iter()).map(|c| c.size_bytes).sum();
         let job_id = self.push_job(
             NewJob {
                 job_type: "BACKUP",
-                kind: JobKind::Backup {
-                    backup_id: backup_id.clone(),
-                    method: spec.method.to_string(),
-                },
+                kind: JobKind::Backup { backup_id: backup_id.clone(), method: spec.method.to_string() },
                 cluster_id: spec.cluster_id.clone(),
                 project_id: project_id.clone(),
                 durations: backup_durations(size),
@@ -178,10 +148,7 @@ impl SimState {
             let copy_job = self.push_job(
                 NewJob {
                     job_type: "BACKUP",
-                    kind: JobKind::BackupCopy {
-                        backup_id: backup_id.clone(),
-                        region_id: region.clone(),
-                    },
+                    kind: JobKind::BackupCopy { backup_id: backup_id.clone(), region_id: region.clone() },
                     cluster_id: spec.cluster_id.clone(),
                     project_id: project_id.clone(),
                     durations: copy_durations(size),
@@ -214,11 +181,7 @@ impl SimState {
             job_id: job_id.clone(),
             copies,
         });
-        Some(Started {
-            backup_id,
-            backup_name,
-            job_id,
-        })
+        Some(Started { backup_id, backup_name, job_id })
     }
 
     /// Credits elapsed time to every unfinished job and applies the effects of jobs that
@@ -232,10 +195,7 @@ impl SimState {
             let mut dt = now.saturating_sub(self.jobs[i].advanced_at) as f64;
             if let Some(after) = self.jobs[i].after.clone() {
                 // The predecessor is older, hence earlier in the list: already advanced.
-                let pred = self.jobs[..i]
-                    .iter()
-                    .find(|j| j.job_id == after)
-                    .map(|j| (j.status, j.end_time));
+                let pred = self.jobs[..i].iter().find(|j| j.job_id == after).map(|j| (j.status, j.end_time));
                 match pred {
                     Some((JobStatus::Successful, end)) => {
                         // Only the time since the predecessor ended counts.
@@ -245,9 +205,8 @@ impl SimState {
                         let job = &mut self.jobs[i];
                         job.status = JobStatus::Failed;
                         job.end_time = Some(now);
-                        job.reason = format!(
-                            "The backup job {after} did not succeed, so this cross-region copy was not made."
-                        );
+                        job.reason =
+                            format!("The backup job {after} did not succeed, so this cross-region copy was not made.");
                         job.advanced_at = now;
                         outcomes.push((i, false));
                         continue;
@@ -278,8 +237,7 @@ impl SimState {
                         job.end_time = Some(crossed_at(job, mark));
                         job.final_progress = (f * 100.0).floor().clamp(0.0, 99.0) as u8;
                         if job.reason.is_empty() {
-                            job.reason = FAILURE_REASONS[fastrand::usize(..FAILURE_REASONS.len())]
-                                .to_string();
+                            job.reason = FAILURE_REASONS[fastrand::usize(..FAILURE_REASONS.len())].to_string();
                         }
                         outcomes.push((i, false));
                         continue;
@@ -309,10 +267,7 @@ impl SimState {
                     b.status = if success { "AVAILABLE" } else { "FAILED" }.into();
                 }
             }
-            JobKind::BackupCopy {
-                backup_id,
-                region_id,
-            } => {
+            JobKind::BackupCopy { backup_id, region_id } => {
                 if let Some(b) = self.backup_mut(&backup_id)
                     && let Some(c) = b.copies.iter_mut().find(|c| c.region_id == region_id)
                 {
@@ -330,11 +285,7 @@ impl SimState {
                     self.clusters.retain(|c| c.cluster_id != new_cluster_id);
                 }
             }
-            JobKind::RestoreCollection {
-                backup_id,
-                dest_cluster_id,
-                items,
-            } => {
+            JobKind::RestoreCollection { backup_id, dest_cluster_id, items } => {
                 if !success {
                     return;
                 }
@@ -358,19 +309,12 @@ impl SimState {
                     let db = match dest.databases.iter().position(|d| d.name == db_name) {
                         Some(p) => &mut dest.databases[p],
                         None => {
-                            dest.databases.push(Database {
-                                name: db_name,
-                                collections: Vec::new(),
-                            });
+                            dest.databases.push(Database { name: db_name, collections: Vec::new() });
                             let last = dest.databases.len() - 1;
                             &mut dest.databases[last]
                         }
                     };
-                    if db
-                        .collections
-                        .iter()
-                        .any(|c| c.name == item.dest_collection)
-                    {
+                    if db.collections.iter().any(|c| c.name == item.dest_collection) {
                         continue;
                     }
                     db.collections.push(Collection {
@@ -401,10 +345,7 @@ impl SimState {
         {
             let job = &mut self.jobs[i];
             if job.status.is_terminal() {
-                return Err(format!(
-                    "Job {job_id} has already ended ({}).",
-                    job.status.as_str()
-                ));
+                return Err(format!("Job {job_id} has already ended ({}).", job.status.as_str()));
             }
             job.after = None;
             job.advanced_at = now;
@@ -412,12 +353,10 @@ impl SimState {
                 job.fail_at = None;
                 job.work_done_ms = job.pending_ms + job.run_ms;
             } else {
-                let frac =
-                    ((job.work_done_ms - job.pending_ms) / job.run_ms.max(1.0)).clamp(0.0, 0.99);
+                let frac = ((job.work_done_ms - job.pending_ms) / job.run_ms.max(1.0)).clamp(0.0, 0.99);
                 job.fail_at = Some(frac);
                 job.work_done_ms = job.pending_ms + frac * job.run_ms;
-                job.reason = reason
-                    .unwrap_or_else(|| "Failed on request (POST /__sim/jobs/{id}/finish).".into());
+                job.reason = reason.unwrap_or_else(|| "Failed on request (POST /__sim/jobs/{id}/finish).".into());
             }
         }
         self.advance(now, speed);
@@ -431,9 +370,7 @@ impl SimState {
         let before = self.backups.len();
         // AUTO backups expire after retentionDays; manual ones are kept forever (§2).
         self.backups.retain(|b| {
-            !(b.creation_method == "AUTO"
-                && b.status == "AVAILABLE"
-                && b.expire_time.is_some_and(|t| t <= now))
+            !(b.creation_method == "AUTO" && b.status == "AVAILABLE" && b.expire_time.is_some_and(|t| t <= now))
         });
         changed |= self.backups.len() != before;
         changed |= self.run_schedules(now, fail_rate);
@@ -457,9 +394,7 @@ impl SimState {
         }
         let mut changed = false;
         for (cluster_id, slot) in due {
-            let running = self
-                .cluster(&cluster_id)
-                .is_some_and(|c| c.status == "RUNNING");
+            let running = self.cluster(&cluster_id).is_some_and(|c| c.status == "RUNNING");
             if let Some(p) = self.policies.get_mut(&cluster_id) {
                 p.last_slot = slot;
                 changed = true;
@@ -472,12 +407,7 @@ impl SimState {
     }
 
     /// An AUTO backup of the whole cluster with the policy's retention and copies.
-    pub fn start_auto_backup(
-        &mut self,
-        cluster_id: &str,
-        now: u64,
-        fail_rate: f64,
-    ) -> Option<Started> {
+    pub fn start_auto_backup(&mut self, cluster_id: &str, now: u64, fail_rate: f64) -> Option<Started> {
         let policy = self.policies.get(cluster_id)?.clone();
         let cluster = self.cluster(cluster_id)?;
         let db_collections = snapshot_all(cluster);
@@ -525,10 +455,7 @@ pub fn snapshot_collection(c: &Collection) -> super::state::BackupCollection {
 /// The start of the most recent schedule slot at or before `now` (within a week).
 fn latest_slot(frequency: &str, start_time: &str, now: u64) -> Option<u64> {
     let hour: u64 = start_time.get(0..2)?.parse().ok()?;
-    let days: Vec<u8> = frequency
-        .split(',')
-        .filter_map(|d| d.trim().parse().ok())
-        .collect();
+    let days: Vec<u8> = frequency.split(',').filter_map(|d| d.trim().parse().ok()).collect();
     (0..8u64)
         .filter_map(|back| {
             let day = day_start(now).checked_sub(back * DAY)?;
@@ -560,29 +487,17 @@ pub async fn describe_job(State(app): State<SimApp>, Path(job_id): Path<String>)
 pub async fn list_jobs(State(app): State<SimApp>, q: QueryMap) -> ApiResult {
     let q = query_map(q);
     let (page_size, current_page) = paging(&q)?;
-    let param = |n: &str| {
-        q.get(n)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-    };
+    let param = |n: &str| q.get(n).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let (project, cluster, status) = (param("projectId"), param("clusterId"), param("status"));
     let st = app.sim.lock();
-    let waiting = |j: &Job| {
-        j.after
-            .as_ref()
-            .is_some_and(|a| st.job(a).is_none_or(|p| !p.status.is_terminal()))
-    };
+    let waiting = |j: &Job| j.after.as_ref().is_some_and(|a| st.job(a).is_none_or(|p| !p.status.is_terminal()));
     let mut jobs: Vec<&Job> = st
         .jobs
         .iter()
         .filter(|j| !waiting(j))
         .filter(|j| project.as_ref().is_none_or(|p| j.project_id == *p))
         .filter(|j| cluster.as_ref().is_none_or(|c| j.cluster_id == *c))
-        .filter(|j| {
-            status
-                .as_ref()
-                .is_none_or(|s| j.status.as_str().eq_ignore_ascii_case(s))
-        })
+        .filter(|j| status.as_ref().is_none_or(|s| j.status.as_str().eq_ignore_ascii_case(s)))
         .collect();
     jobs.sort_by_key(|j| std::cmp::Reverse(j.create_time));
     let items: Vec<Value> = jobs
@@ -612,14 +527,8 @@ mod tests {
     fn slot_is_found_on_a_matching_weekday() {
         // 1970-01-05 was a Monday.
         let monday = 4 * DAY + 70 * 7 * DAY;
-        assert_eq!(
-            latest_slot("1", "02:00-04:00", monday + 3 * HOUR),
-            Some(monday + 2 * HOUR)
-        );
-        assert_eq!(
-            latest_slot("1", "02:00-04:00", monday + HOUR),
-            Some(monday + 2 * HOUR - 7 * DAY)
-        );
+        assert_eq!(latest_slot("1", "02:00-04:00", monday + 3 * HOUR), Some(monday + 2 * HOUR));
+        assert_eq!(latest_slot("1", "02:00-04:00", monday + HOUR), Some(monday + 2 * HOUR - 7 * DAY));
         assert_eq!(latest_slot("", "02:00-04:00", monday), None);
     }
 
@@ -628,11 +537,7 @@ mod tests {
         let now = 20_000 * DAY + 13 * HOUR;
         let mut st = super::super::seed::seed(now);
         let autos = |st: &SimState| {
-            st.backups
-                .iter()
-                .filter(|b| b.creation_method == "AUTO")
-                .map(|b| b.status.clone())
-                .collect::<Vec<_>>()
+            st.backups.iter().filter(|b| b.creation_method == "AUTO").map(|b| b.status.clone()).collect::<Vec<_>>()
         };
         assert_eq!(autos(&st), ["AVAILABLE"; 3]);
         // Nothing is due right after seeding.
@@ -651,11 +556,7 @@ mod tests {
         assert_eq!(autos(&st).len(), 2);
         assert!(autos(&st).contains(&"AVAILABLE".to_string()));
         // Each AUTO backup of prod-search carries the policy's cross-region copy job.
-        let copies = st
-            .jobs
-            .iter()
-            .filter(|j| matches!(j.kind, JobKind::BackupCopy { .. }))
-            .count();
+        let copies = st.jobs.iter().filter(|j| matches!(j.kind, JobKind::BackupCopy { .. })).count();
         assert_eq!(copies, 3 + 2);
     }
 
@@ -682,19 +583,13 @@ mod tests {
         st.advance(now + 2_000, 1.0);
         assert_eq!(job(&st).status, JobStatus::Pending);
         st.advance(now + 8_000, 1.0);
-        assert_eq!(
-            (job(&st).status, job(&st).progress()),
-            (JobStatus::InProgress, 50)
-        );
+        assert_eq!((job(&st).status, job(&st).progress()), (JobStatus::InProgress, 50));
         // Ten times faster from here: the remaining 5 s of work take 0.5 s.
         st.advance(now + 8_400, 10.0);
         assert_eq!(job(&st).progress(), 90);
         assert!(st.advance(now + 8_600, 10.0));
         assert_eq!(job(&st).status, JobStatus::Successful);
         assert_eq!(job(&st).end_time, Some(now + 8_500));
-        assert_eq!(
-            st.backup(&started.backup_id).map(|b| b.status.as_str()),
-            Some("AVAILABLE")
-        );
+        assert_eq!(st.backup(&started.backup_id).map(|b| b.status.as_str()), Some("AVAILABLE"));
     }
 }

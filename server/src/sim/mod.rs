@@ -69,10 +69,7 @@ impl Drop for Guard<'_> {
         if self.dirty {
             // Saved while still holding the lock, so files are written in change order.
             if let Err(e) = persistence::save(&self.sim.state_path, &self.state) {
-                eprintln!(
-                    "warning: cannot save the state to {}: {e}",
-                    self.sim.state_path.display()
-                );
+                eprintln!("warning: cannot save the state to {}: {e}", self.sim.state_path.display());
             }
         }
     }
@@ -80,18 +77,9 @@ impl Drop for Guard<'_> {
 
 impl Sim {
     /// Loads the state file, or seeds (and saves) a fresh world when there is none or on reset.
-    pub fn open(
-        state_path: PathBuf,
-        reset: bool,
-        speed: f64,
-        fail_rate: f64,
-    ) -> Result<Arc<Self>, LoadError> {
+    pub fn open(state_path: PathBuf, reset: bool, speed: f64, fail_rate: f64) -> Result<Arc<Self>, LoadError> {
         let now = now_ms();
-        let loaded = if reset {
-            None
-        } else {
-            persistence::load(&state_path)?
-        };
+        let loaded = if reset { None } else { persistence::load(&state_path)? };
         let fresh = loaded.is_none();
         let state = loaded.unwrap_or_else(|| seed::seed(now));
         let sim = Arc::new(Self {
@@ -131,12 +119,7 @@ impl Sim {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = now_ms();
         let dirty = state.advance(now, self.speed());
-        Guard {
-            state,
-            sim: self,
-            now,
-            dirty,
-        }
+        Guard { state, sim: self, now, dirty }
     }
 
     /// The background beat: jobs, expiry, schedules (reads also advance jobs on their own).
@@ -167,10 +150,7 @@ pub fn request_origin(headers: &HeaderMap, fallback: &str) -> String {
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| {
-            !h.is_empty()
-                && h.len() <= 255
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+            !h.is_empty() && h.len() <= 255 && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
         })
         .unwrap_or(fallback);
     let https = headers
@@ -194,26 +174,11 @@ pub fn control_plane(app: SimApp, limiter: Arc<RateLimiter>) -> Router {
         .route("/v2/projects/{project_id}", get(clusters::describe_project))
         .route("/v2/clusters", get(clusters::list_clusters))
         .route("/v2/clusters/{cluster_id}", get(clusters::describe_cluster))
-        .route(
-            "/v2/clusters/{cluster_id}/backups/create",
-            post(backups::create),
-        )
-        .route(
-            "/v2/clusters/{cluster_id}/backups/policy",
-            get(policy::get_policy).post(policy::set_policy),
-        )
-        .route(
-            "/v2/clusters/{cluster_id}/backups/{backup_id}",
-            get(backups::describe).delete(backups::delete),
-        )
-        .route(
-            "/v2/clusters/{cluster_id}/backups/{backup_id}/restoreCluster",
-            post(backups::restore_cluster),
-        )
-        .route(
-            "/v2/clusters/{cluster_id}/backups/{backup_id}/restoreCollection",
-            post(backups::restore_collection),
-        )
+        .route("/v2/clusters/{cluster_id}/backups/create", post(backups::create))
+        .route("/v2/clusters/{cluster_id}/backups/policy", get(policy::get_policy).post(policy::set_policy))
+        .route("/v2/clusters/{cluster_id}/backups/{backup_id}", get(backups::describe).delete(backups::delete))
+        .route("/v2/clusters/{cluster_id}/backups/{backup_id}/restoreCluster", post(backups::restore_cluster))
+        .route("/v2/clusters/{cluster_id}/backups/{backup_id}/restoreCollection", post(backups::restore_collection))
         .route("/v2/backups", get(backups::list))
         .route("/v2/jobs", get(jobs::list_jobs))
         .route("/v2/jobs/{job_id}", get(jobs::describe_job))
@@ -225,13 +190,7 @@ pub fn control_plane(app: SimApp, limiter: Arc<RateLimiter>) -> Router {
 /// `/dataplane/{clusterId}/v2/vectordb/...`: what each cluster's `connectAddress` points at.
 pub fn data_plane(app: SimApp) -> Router {
     Router::new()
-        .route(
-            "/dataplane/{cluster_id}/v2/vectordb/databases/list",
-            post(dataplane::list_databases),
-        )
-        .route(
-            "/dataplane/{cluster_id}/v2/vectordb/collections/list",
-            post(dataplane::list_collections),
-        )
+        .route("/dataplane/{cluster_id}/v2/vectordb/databases/list", post(dataplane::list_databases))
+        .route("/dataplane/{cluster_id}/v2/vectordb/collections/list", post(dataplane::list_collections))
         .with_state(app)
 }

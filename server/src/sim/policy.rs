@@ -95,10 +95,7 @@ pub async fn set_policy(
         Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => true,
         Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => false,
         _ => {
-            return Err(ApiError::biz(
-                96032,
-                "Invalid backup policy: enabled (true or false) is required.",
-            ));
+            return Err(ApiError::biz(96032, "Invalid backup policy: enabled (true or false) is required."));
         }
     };
     if !enabled {
@@ -109,60 +106,46 @@ pub async fn set_policy(
         return ok(json!({ "clusterId": cluster_id, "status": "DISABLED" }));
     }
     let frequency = str_field(&body, &["frequency"]).and_then(parse_frequency).ok_or_else(|| {
-        ApiError::biz(96032, "Invalid backup policy frequency. Use a comma-separated list of weekdays 1-7 (1 = Monday), e.g. \"1,3,5\".")
+        ApiError::biz(
+            96032,
+            "Invalid backup policy frequency. Use a comma-separated list of weekdays 1-7 (1 = Monday), e.g. \"1,3,5\".",
+        )
     })?;
     let start_time = str_field(&body, &["startTime"]).and_then(parse_window).ok_or_else(|| {
-        ApiError::biz(96033, "Invalid backup policy startTime. Use a two-hour UTC window on whole hours, e.g. \"02:00-04:00\".")
-    })?;
-    let retention_err = || {
         ApiError::biz(
-            96034,
-            "Invalid retentionDays. The value should be between 1 and 30.",
+            96033,
+            "Invalid backup policy startTime. Use a two-hour UTC window on whole hours, e.g. \"02:00-04:00\".",
         )
-    };
+    })?;
+    let retention_err = || ApiError::biz(96034, "Invalid retentionDays. The value should be between 1 and 30.");
     let retention_days = field(&body, &["retentionDays"])
         .and_then(int_value)
         .filter(|d| (1..=30).contains(d))
         .ok_or_else(retention_err)? as u32;
     let mut copies: Vec<PolicyCopy> = Vec::new();
     if let Some(v) = field(&body, &["crossRegionCopies"]) {
-        let items = v.as_array().ok_or_else(|| {
-            ApiError::biz(
-                96001,
-                "crossRegionCopies must be an array of {regionId, retentionDays}.",
-            )
-        })?;
+        let items = v
+            .as_array()
+            .ok_or_else(|| ApiError::biz(96001, "crossRegionCopies must be an array of {regionId, retentionDays}."))?;
         for item in items {
             let region = str_field(item, &["regionId"]).ok_or_else(|| {
-                ApiError::biz(
-                    96001,
-                    "Invalid regionId: every crossRegionCopies item needs a regionId.",
-                )
+                ApiError::biz(96001, "Invalid regionId: every crossRegionCopies item needs a regionId.")
             })?;
             let days = field(item, &["retentionDays"])
                 .and_then(int_value)
                 .filter(|d| (1..=30).contains(d))
                 .ok_or_else(retention_err)? as u32;
             if !copies.iter().any(|c| c.region_id == region) {
-                copies.push(PolicyCopy {
-                    region_id: region.to_string(),
-                    retention_days: days,
-                });
+                copies.push(PolicyCopy { region_id: region.to_string(), retention_days: days });
             }
         }
     }
     let regions: Vec<String> = copies.iter().map(|c| c.region_id.clone()).collect();
-    check_copy_regions(&c, &regions, |msg| {
-        ApiError::biz(96001, format!("Invalid regionId. {msg}"))
-    })?;
+    check_copy_regions(&c, &regions, |msg| ApiError::biz(96001, format!("Invalid regionId. {msg}")))?;
     let now = st.now;
     let was_enabled = st.policies.get(&cluster_id).is_some_and(|p| p.enabled);
     let last_slot = st.policies.get(&cluster_id).map_or(0, |p| p.last_slot);
-    let enabled_at = if was_enabled {
-        st.policies.get(&cluster_id).map_or(now, |p| p.enabled_at)
-    } else {
-        now
-    };
+    let enabled_at = if was_enabled { st.policies.get(&cluster_id).map_or(now, |p| p.enabled_at) } else { now };
     st.policies.insert(
         cluster_id.clone(),
         Policy {
@@ -176,10 +159,7 @@ pub async fn set_policy(
         },
     );
     // Enabling runs a first backup at once (§2.9), unless one is already running.
-    let auto_running = st
-        .jobs
-        .iter()
-        .any(|j| !j.status.is_terminal() && j.is_backup_of(&cluster_id, "AUTO"));
+    let auto_running = st.jobs.iter().any(|j| !j.status.is_terminal() && j.is_backup_of(&cluster_id, "AUTO"));
     if !was_enabled && !auto_running && c.status == "RUNNING" {
         let fail_rate = st.fail_rate();
         st.start_auto_backup(&cluster_id, now, fail_rate);

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::jobs::{backup_durations, copy_durations, snapshot_all, snapshot_collection};
 use super::state::{
-    Backup, BackupCopy, BackupDb, Cluster, Collection, Database, Job, JobKind, JobStatus, Policy,
-    PolicyCopy, Project, SCHEMA_VERSION, SimState, Tier,
+    Backup, BackupCopy, BackupDb, Cluster, Collection, Database, Job, JobKind, JobStatus, Policy, PolicyCopy, Project,
+    SCHEMA_VERSION, SimState, Tier,
 };
 use crate::time_util::{DAY, HOUR, day_start};
 
@@ -119,20 +119,10 @@ pub fn seed(now: u64) -> SimState {
                 db(
                     "default",
                     &[
-                        (
-                            "articles_en",
-                            "English news articles, 768-d embeddings",
-                            12_700,
-                            true,
-                        ),
+                        ("articles_en", "English news articles, 768-d embeddings", 12_700, true),
                         ("articles_de", "German news articles", 3_170, true),
                         ("articles_fr", "French news articles", 2_250, true),
-                        (
-                            "query_log",
-                            "Search queries of the last 90 days",
-                            450,
-                            false,
-                        ),
+                        ("query_log", "Search queries of the last 90 days", 450, false),
                     ],
                 ),
                 db(
@@ -166,22 +156,14 @@ pub fn seed(now: u64) -> SimState {
                 db(
                     "default",
                     &[
-                        (
-                            "user_embeddings",
-                            "One vector per active user",
-                            28_670,
-                            true,
-                        ),
+                        ("user_embeddings", "One vector per active user", 28_670, true),
                         ("item_embeddings", "", 14_850, true),
                         ("session_vectors", "Rolling 7-day sessions", 3_380, true),
                     ],
                 ),
                 db(
                     "experiments",
-                    &[
-                        ("ab_test_2026q3", "A/B test cohort vectors", 640, false),
-                        ("cold_start", "", 120, false),
-                    ],
+                    &[("ab_test_2026q3", "A/B test cohort vectors", 640, false), ("cold_start", "", 120, false)],
                 ),
             ],
         ),
@@ -198,12 +180,7 @@ pub fn seed(now: u64) -> SimState {
             vec![db(
                 "default",
                 &[
-                    (
-                        "legal_docs_2019_2023",
-                        "Contracts and filings",
-                        49_150,
-                        false,
-                    ),
+                    ("legal_docs_2019_2023", "Contracts and filings", 49_150, false),
                     ("email_archive", "", 21_500, false),
                 ],
             )],
@@ -240,22 +217,14 @@ pub fn seed(now: u64) -> SimState {
                 db(
                     "default",
                     &[
-                        (
-                            "articles_en_sample",
-                            "10% sample of articles_en",
-                            1_130,
-                            true,
-                        ),
+                        ("articles_en_sample", "10% sample of articles_en", 1_130, true),
                         ("products_sample", "", 640, true),
                         ("test_vectors", "Random vectors for load tests", 25, false),
                     ],
                 ),
                 db(
                     "qa",
-                    &[
-                        ("regression_set", "Queries with expected results", 180, true),
-                        ("golden_queries", "", 4, true),
-                    ],
+                    &[("regression_set", "Queries with expected results", 180, true), ("golden_queries", "", 4, true)],
                 ),
             ],
         ),
@@ -281,10 +250,7 @@ pub fn seed(now: u64) -> SimState {
             ("", 0),
             "RUNNING",
             now - 60 * DAY,
-            vec![db(
-                "default",
-                &[("demo_docs", "Docs for the demo chatbot", 75, true)],
-            )],
+            vec![db("default", &[("demo_docs", "Docs for the demo chatbot", 75, true)])],
         ),
         // The real API reports a Free cluster with plan "Serverless" (§4.3, §9.7).
         cluster(
@@ -317,54 +283,12 @@ pub fn seed(now: u64) -> SimState {
     let specs: Vec<SeedBackup> = vec![
         (PROD_ARCHIVE, "MANUAL", "CLUSTER", None, now - 40 * DAY, &[]),
         (PROD_SEARCH, "MANUAL", "CLUSTER", None, now - 20 * DAY, &[]),
-        (
-            PROD_RECOMMEND,
-            "MANUAL",
-            "CLUSTER",
-            None,
-            now - 9 * DAY,
-            &[],
-        ),
-        (
-            PROD_SEARCH,
-            "MANUAL",
-            "COLLECTION",
-            Some(("default", &["articles_en", "articles_de"])),
-            now - 6 * DAY,
-            &[],
-        ),
-        (
-            PROD_SEARCH,
-            "AUTO",
-            "CLUSTER",
-            None,
-            slot(3),
-            &["aws-us-west-2"],
-        ),
-        (
-            PROD_SEARCH,
-            "AUTO",
-            "CLUSTER",
-            None,
-            slot(2),
-            &["aws-us-west-2"],
-        ),
-        (
-            STAGING_MAIN,
-            "MANUAL",
-            "COLLECTION",
-            Some(("qa", &["regression_set", "golden_queries"])),
-            now - 2 * DAY,
-            &[],
-        ),
-        (
-            PROD_SEARCH,
-            "AUTO",
-            "CLUSTER",
-            None,
-            slot(1),
-            &["aws-us-west-2"],
-        ),
+        (PROD_RECOMMEND, "MANUAL", "CLUSTER", None, now - 9 * DAY, &[]),
+        (PROD_SEARCH, "MANUAL", "COLLECTION", Some(("default", &["articles_en", "articles_de"])), now - 6 * DAY, &[]),
+        (PROD_SEARCH, "AUTO", "CLUSTER", None, slot(3), &["aws-us-west-2"]),
+        (PROD_SEARCH, "AUTO", "CLUSTER", None, slot(2), &["aws-us-west-2"]),
+        (STAGING_MAIN, "MANUAL", "COLLECTION", Some(("qa", &["regression_set", "golden_queries"])), now - 2 * DAY, &[]),
+        (PROD_SEARCH, "AUTO", "CLUSTER", None, slot(1), &["aws-us-west-2"]),
     ];
     let ids = [
         "backup1_a1b2c3d4e5f6071",
@@ -400,21 +324,14 @@ pub fn seed(now: u64) -> SimState {
                     .collect(),
             }],
         };
-        let size: u64 = db_collections
-            .iter()
-            .flat_map(|d| d.collections.iter())
-            .map(|x| x.size_bytes)
-            .sum();
+        let size: u64 = db_collections.iter().flat_map(|d| d.collections.iter()).map(|x| x.size_bytes).sum();
         let backup_id = ids[i].to_string();
         let job_id = next_job();
         let (p, r) = backup_durations(size);
         st.jobs.push(done_job(
             &job_id,
             "BACKUP",
-            JobKind::Backup {
-                backup_id: backup_id.clone(),
-                method: method.into(),
-            },
+            JobKind::Backup { backup_id: backup_id.clone(), method: method.into() },
             c,
             created,
             p + r,
@@ -427,10 +344,7 @@ pub fn seed(now: u64) -> SimState {
             st.jobs.push(done_job(
                 &copy_id,
                 "BACKUP",
-                JobKind::BackupCopy {
-                    backup_id: backup_id.clone(),
-                    region_id: (*region).into(),
-                },
+                JobKind::BackupCopy { backup_id: backup_id.clone(), region_id: (*region).into() },
                 c,
                 start,
                 cp + cr,
@@ -467,17 +381,15 @@ pub fn seed(now: u64) -> SimState {
         let mut failed = done_job(
             &next_job(),
             "RESTORE",
-            JobKind::RestoreCluster {
-                backup_id: ids[1].into(),
-                new_cluster_id: "in01-0f0e0d0c0b0a091".into(),
-            },
+            JobKind::RestoreCluster { backup_id: ids[1].into(), new_cluster_id: "in01-0f0e0d0c0b0a091".into() },
             c,
             now - DAY,
             95_000.0,
         );
         failed.status = JobStatus::Failed;
         failed.final_progress = 35;
-        failed.reason = "Restore failed: the Staging project has no CU quota left for a 4-CU cluster in aws-us-east-1.".into();
+        failed.reason =
+            "Restore failed: the Staging project has no CU quota left for a 4-CU cluster in aws-us-east-1.".into();
         st.jobs.push(failed);
     }
 
@@ -491,16 +403,9 @@ pub fn seed(now: u64) -> SimState {
             frequency: "1,2,3,4,5,6,7".into(),
             start_time: "02:00-04:00".into(),
             retention_days: 7,
-            cross_region_copies: vec![PolicyCopy {
-                region_id: "aws-us-west-2".into(),
-                retention_days: 7,
-            }],
+            cross_region_copies: vec![PolicyCopy { region_id: "aws-us-west-2".into(), retention_days: 7 }],
             enabled_at: now - 30 * DAY,
-            last_slot: if today_slot <= now {
-                today_slot
-            } else {
-                today_slot - DAY
-            },
+            last_slot: if today_slot <= now { today_slot } else { today_slot - DAY },
         },
     );
     st.clusters = std::mem::take(&mut clusters);

@@ -70,11 +70,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn size_bytes(&self) -> u64 {
-        self.databases
-            .iter()
-            .flat_map(|d| d.collections.iter())
-            .map(|c| c.size_bytes)
-            .sum()
+        self.databases.iter().flat_map(|d| d.collections.iter()).map(|c| c.size_bytes).sum()
     }
 
     pub fn database(&self, name: &str) -> Option<&Database> {
@@ -211,23 +207,10 @@ impl JobStatus {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum JobKind {
-    Backup {
-        backup_id: String,
-        method: String,
-    },
-    BackupCopy {
-        backup_id: String,
-        region_id: String,
-    },
-    RestoreCluster {
-        backup_id: String,
-        new_cluster_id: String,
-    },
-    RestoreCollection {
-        backup_id: String,
-        dest_cluster_id: String,
-        items: Vec<RestoreItem>,
-    },
+    Backup { backup_id: String, method: String },
+    BackupCopy { backup_id: String, region_id: String },
+    RestoreCluster { backup_id: String, new_cluster_id: String },
+    RestoreCollection { backup_id: String, dest_cluster_id: String, items: Vec<RestoreItem> },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -274,11 +257,7 @@ impl Job {
             JobStatus::Pending => 0,
             JobStatus::InProgress => {
                 let run = (self.work_done_ms - self.pending_ms).max(0.0);
-                let pct = if self.run_ms > 0.0 {
-                    (run / self.run_ms * 100.0).floor()
-                } else {
-                    99.0
-                };
+                let pct = if self.run_ms > 0.0 { (run / self.run_ms * 100.0).floor() } else { 99.0 };
                 pct.clamp(0.0, 99.0) as u8
             }
             _ => self.final_progress,
@@ -299,8 +278,7 @@ impl Job {
     }
 
     pub fn is_backup_of(&self, cluster_id: &str, method: &str) -> bool {
-        matches!(&self.kind, JobKind::Backup { method: m, .. } if m == method)
-            && self.cluster_id == cluster_id
+        matches!(&self.kind, JobKind::Backup { method: m, .. } if m == method) && self.cluster_id == cluster_id
     }
 }
 

@@ -48,10 +48,7 @@ impl Reply {
         &self.json["data"]
     }
     pub fn message(&self) -> &str {
-        self.json
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        self.json.get("message").and_then(Value::as_str).unwrap_or("")
     }
     #[track_caller]
     pub fn ok(&self) -> &Value {
@@ -77,10 +74,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Options)) -> TestServer {
     TestServer {
         url: server.url(),
         server: Some(server),
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .expect("client"),
+        client: reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client"),
         dir,
     }
 }
@@ -94,45 +88,30 @@ impl TestServer {
         self.dir.path().join("state.json")
     }
 
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        key: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn send(&self, method: reqwest::Method, path: &str, key: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = self.client.request(method, format!("{}{path}", self.url));
         if let Some(k) = key {
             req = req.bearer_auth(k);
         }
         if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(serde_json::to_vec(&b).expect("json"));
+            req = req.header("content-type", "application/json").body(serde_json::to_vec(&b).expect("json"));
         }
         let resp = req.send().await.expect("request");
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body");
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            text,
-            json,
-        }
+        Reply { status, headers, text, json }
     }
 
     pub async fn get(&self, path: &str, key: &str) -> Reply {
         self.send(reqwest::Method::GET, path, Some(key), None).await
     }
     pub async fn post(&self, path: &str, key: &str, body: Value) -> Reply {
-        self.send(reqwest::Method::POST, path, Some(key), Some(body))
-            .await
+        self.send(reqwest::Method::POST, path, Some(key), Some(body)).await
     }
     pub async fn delete(&self, path: &str, key: &str) -> Reply {
-        self.send(reqwest::Method::DELETE, path, Some(key), None)
-            .await
+        self.send(reqwest::Method::DELETE, path, Some(key), None).await
     }
     pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
         self.send(method, path, None, body).await
@@ -148,10 +127,7 @@ impl TestServer {
                 continue;
             }
             let d = r.ok().clone();
-            if matches!(
-                d["status"].as_str(),
-                Some("SUCCESSFUL" | "FAILED" | "CANCELED")
-            ) {
+            if matches!(d["status"].as_str(), Some("SUCCESSFUL" | "FAILED" | "CANCELED")) {
                 return d;
             }
             tokio::time::sleep(Duration::from_millis(60)).await;
@@ -160,13 +136,7 @@ impl TestServer {
     }
 
     pub async fn set_speed(&self, speed: f64) {
-        self.admin(
-            reqwest::Method::POST,
-            "/__sim/job-speed",
-            Some(serde_json::json!({ "speed": speed })),
-        )
-        .await
-        .ok();
+        self.admin(reqwest::Method::POST, "/__sim/job-speed", Some(serde_json::json!({ "speed": speed }))).await.ok();
     }
 
     pub async fn stop(&mut self) {

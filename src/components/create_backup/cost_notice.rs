@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use crate::rules::cost::{self, Estimate};
 
 #[component]
-pub fn CostNotice(#[prop(into)] estimate: Signal<Estimate>, #[prop(into)] scope_note: Signal<Option<String>>) -> impl IntoView {
+pub fn CostNotice(
+    #[prop(into)] estimate: Signal<Estimate>,
+    #[prop(into)] scope_note: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <section class="cost" aria-labelledby="cost-heading">
             <h3 id="cost-heading">"Cost"</h3>

@@ -14,14 +14,14 @@ use super::cost_notice::CostNotice;
 use super::scope::ScopePicker;
 use crate::api::client::BackupFilter;
 use crate::components::error_panel::ErrorPanel;
-use crate::rules::backup_form::{copy_options, BackupForm, CollectionInfo, Scope};
+use crate::rules::backup_form::{BackupForm, CollectionInfo, Scope, copy_options};
 use crate::rules::cost::{self, CostInput};
-use crate::rules::eligibility::{evaluate, EligibilityInput};
+use crate::rules::eligibility::{EligibilityInput, evaluate};
 use crate::rules::job_register::{JobEntry, JobKind};
-use crate::state::jobs::{now_ms, Jobs};
+use crate::state::Connection;
+use crate::state::jobs::{Jobs, now_ms};
 use crate::state::roles::Roles;
 use crate::state::toasts::{ToastTone, Toasts};
-use crate::state::Connection;
 
 /// Which cluster the dialog is open for (`None`: closed). Provided by `App`.
 #[derive(Clone, Copy)]
@@ -47,7 +47,12 @@ impl CreateBackupTarget {
 #[component]
 pub fn CreateBackupHost() -> impl IntoView {
     let target = CreateBackupTarget::get();
-    move || target.0.get().map(|cluster| view! { <CreateBackupDialog cluster on_closed=Callback::new(move |_| target.0.set(None))/> })
+    move || {
+        target
+            .0
+            .get()
+            .map(|cluster| view! { <CreateBackupDialog cluster on_closed=Callback::new(move |_| target.0.set(None))/> })
+    }
 }
 
 /// How often the dialog re-reads the cluster's backups while one of them blocks "Create".
@@ -127,7 +132,8 @@ pub fn CreateBackupDialog(
     // Data plane: databases, then the chosen database's collections. The sources are memos, so
     // a change elsewhere in the form (a checkbox) does not refetch them.
     let want_databases = Memo::new(move |_| form.with(|f| f.scope == Scope::Collection));
-    let chosen_db = Memo::new(move |_| form.with(|f| (f.scope == Scope::Collection).then(|| f.database.clone()).flatten()));
+    let chosen_db =
+        Memo::new(move |_| form.with(|f| (f.scope == Scope::Collection).then(|| f.database.clone()).flatten()));
     let data_plane = Memo::new(move |_| {
         let c = cluster_now.get();
         (c.cluster_id, c.connect_address)
@@ -255,17 +261,16 @@ pub fn CreateBackupDialog(
 
     let pending = create.pending();
     let form_ready = move || form.with(|f| f.payload().is_ok());
-    let disabled_reason = move || {
-        eligibility.with(|e| e.blocking_reason.clone()).or_else(|| form.with(|f| f.payload().err()))
-    };
+    let disabled_reason =
+        move || eligibility.with(|e| e.blocking_reason.clone()).or_else(|| form.with(|f| f.payload().err()));
     let can_submit = move || eligibility.with(|e| e.can_create) && form_ready() && !pending.get();
 
     // Open as a modal once mounted: focus moves in, the page behind becomes inert.
     Effect::new(move |_| {
-        if let Some(d) = dialog_ref.get() {
-            if !d.open() {
-                let _ = d.show_modal();
-            }
+        if let Some(d) = dialog_ref.get()
+            && !d.open()
+        {
+            let _ = d.show_modal();
         }
     });
 
