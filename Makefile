@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make run   - set up, build the console (release) and start the local server + simulator
-#   make test  - set up, then every layer of tests: native, browser (wasm), end to end
+#   make test  - set up, then every layer of tests: lint, native, browser (wasm), end to end
 # Everything a fresh machine lacks is installed by scripts/setup.sh (idempotent, seconds when done).
 
 SHELL := /bin/bash
@@ -16,7 +16,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 # The browser tests call the local server from the runner's origin: no COOP/COEP isolation.
 export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
 
-.PHONY: run test setup dist server test-native test-browser test-e2e size bench clean fuzz screenshots
+.PHONY: run test setup dist server lint test-native test-browser test-e2e size bench clean fuzz screenshots
 
 run: setup dist
 	cargo build --release -p backup-server
@@ -24,7 +24,7 @@ run: setup dist
 
 test: setup
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-native test-browser dist test-e2e && \
+	$(MAKE) --no-print-directory lint test-native test-browser dist test-e2e && \
 	echo "make test: all layers passed in $$(( $$(date +%s) - start )) s"
 
 setup:
@@ -33,6 +33,12 @@ setup:
 # Release build of the console into dist/, built for size (see scripts/build-release.sh).
 dist: setup
 	bash scripts/build-release.sh
+
+# Formatting (rustfmt.toml) and clippy's default lints, warnings as errors, on every crate and
+# test. Native only: the console has no wasm-only code paths (no cfg(target_arch) anywhere).
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 test-native:
 	cargo test --workspace --exclude e2e

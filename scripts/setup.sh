@@ -28,6 +28,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 2a. The lint layer of `make test` (cargo fmt --check, cargo clippy) needs these components.
+for comp in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$comp-"; then
+    log "rustup component add $comp"
+    rustup component add "$comp"
+  fi
+done
+
 # 2b. The release toolchain (scripts/build-release.sh): a dated nightly with std's source, which
 #     the size build recompiles. The minimal profile: about 10 s to install.
 if ! rustup +"$RELEASE_TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src'; then
