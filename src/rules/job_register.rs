@@ -410,6 +410,7 @@ fn same_job_data(a: &Job, b: &Job) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::fixtures::job;
 
     const BASE: &str = "https://api.cloud.zilliz.com";
 
@@ -419,16 +420,6 @@ mod tests {
         let m = Mem::default();
         m.set(&storage_key(BASE), raw);
         m
-    }
-
-    fn job(id: &str, status: &str, progress: Option<u8>) -> Job {
-        Job {
-            job_id: id.into(),
-            job_type: "BACKUP".into(),
-            status: JobStatus::parse(status),
-            progress,
-            ..Job::default()
-        }
     }
 
     fn entry(id: &str, kind: JobKind, cluster: &str, added: u64) -> JobEntry {

@@ -8,3 +8,20 @@ pub mod job_register;
 pub mod polling;
 pub mod rate_limit;
 pub mod time;
+
+/// Fixtures the rules' tests share.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use api_types::{Job, JobStatus};
+
+    /// A backup job as Describe Job answers it.
+    pub fn job(id: &str, status: &str, progress: Option<u8>) -> Job {
+        Job {
+            job_id: id.into(),
+            job_type: "BACKUP".into(),
+            status: JobStatus::parse(status),
+            progress,
+            ..Job::default()
+        }
+    }
+}

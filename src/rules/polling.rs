@@ -356,16 +356,7 @@ fn interval(p: &PollPolicy, t: &Tracked, now_ms: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn job(id: &str, status: &str, progress: Option<u8>) -> Job {
-        Job {
-            job_id: id.into(),
-            job_type: "BACKUP".into(),
-            status: JobStatus::parse(status),
-            progress,
-            ..Job::default()
-        }
-    }
+    use crate::rules::fixtures::job;
 
     fn sched() -> Scheduler {
         Scheduler::new(PollPolicy::default())
