@@ -61,8 +61,10 @@ impl BackupForm {
     }
 
     fn matches(&self, name: &str) -> bool {
-        let needle = self.search.trim().to_lowercase();
-        needle.is_empty() || name.to_lowercase().contains(&needle)
+        // Collection names are ASCII (letters, digits, `_`), so ASCII case folding is enough, and
+        // it keeps core's Unicode case tables out of the wasm.
+        let needle = self.search.trim().to_ascii_lowercase();
+        needle.is_empty() || name.to_ascii_lowercase().contains(&needle)
     }
 
     /// Visible collections for the search text (case-insensitive substring), in the given order.

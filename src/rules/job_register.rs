@@ -64,7 +64,7 @@ impl JobKind {
 
     /// Accepts the URL value, the label or the variant name, ignoring case, spaces, `-`, `_`.
     pub fn parse(s: &str) -> Option<JobKind> {
-        let key: String = s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).flat_map(char::to_lowercase).collect();
+        let key: String = s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).map(|c| c.to_ascii_lowercase()).collect();
         match key.as_str() {
             "backup" => Some(JobKind::Backup),
             "restore" => Some(JobKind::Restore),

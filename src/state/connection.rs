@@ -102,5 +102,6 @@ pub async fn load_deploy_config() -> DeployConfig {
     if answer.status != 200 {
         return DeployConfig::default();
     }
-    serde_json::from_slice(&answer.body).unwrap_or_default()
+    // As text, like every API answer (one serde_json reader type in the wasm).
+    std::str::from_utf8(&answer.body).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
 }

@@ -110,7 +110,12 @@ pub fn decode_data<T: DeserializeOwned>(status: u16, body: &[u8], data: &DataSpa
 /// Everything of [`decode_response`] but the typed decoding: the error an answer stands for, or
 /// where its `data` is. Not generic, so the one copy of this logic serves every endpoint.
 pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<DataSpan, ApiError> {
-    let parsed: Result<Top, _> = serde_json::from_slice(body);
+    // Read as text, like `decode_data`: `from_slice` would build serde_json's whole deserializer
+    // a second time (for a byte reader) into the wasm. A body that is not UTF-8 is not JSON.
+    let parsed: Result<Top, String> = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
+        Err(_) => Err("the answer is not UTF-8 text".to_owned()),
+    };
     let retry_after_secs = retry_after.and_then(parse_retry_after);
 
     let top = match parsed {

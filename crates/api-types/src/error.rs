@@ -65,7 +65,7 @@ impl ApiError {
     }
 
     pub fn timeout(after_ms: u32) -> Self {
-        Self::new(ErrorKind::Timeout, format!("no answer within {:.0} s", f64::from(after_ms) / 1000.0))
+        Self::new(ErrorKind::Timeout, format!("no answer within {} s", after_ms.div_ceil(1000)))
     }
 
     pub fn aborted() -> Self {
@@ -275,6 +275,8 @@ mod tests {
     fn retryable_kinds() {
         assert!(ApiError::network("reset").is_retryable());
         assert!(ApiError::timeout(10_000).is_retryable());
+        assert_eq!(ApiError::timeout(10_000).message, "no answer within 10 s");
+        assert_eq!(ApiError::timeout(2_500).message, "no answer within 3 s");
         assert!(!ApiError::new(ErrorKind::Unauthorized, "").is_retryable());
         assert!(!ApiError::new(ErrorKind::Rejected, "").is_retryable());
     }

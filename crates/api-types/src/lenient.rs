@@ -40,7 +40,7 @@ impl Loose {
             Loose::Bool(b) => b.to_string(),
             Loose::U64(n) => n.to_string(),
             Loose::I64(n) => n.to_string(),
-            Loose::F64(f) => f.to_string(),
+            Loose::F64(f) => float_text(*f),
             Loose::Str(s) => s.clone(),
             Loose::Null | Loose::Array | Loose::Object => return None,
         })
@@ -54,6 +54,25 @@ impl Loose {
             _ => None,
         }
     }
+}
+
+/// A float as text, for a number where text was expected: whole numbers as integers, others to
+/// six decimals without trailing zeros. Written out because `f64`'s `Display` (core's shortest
+/// round-trip formatting) would be the only user of several kilobytes of wasm, for a case that
+/// only misbehaving answers reach.
+fn float_text(f: f64) -> String {
+    const SCALE: f64 = 1e6;
+    if !f.is_finite() || f.abs() >= 1e15 {
+        return "a number".to_owned();
+    }
+    let scaled = (f.abs() * SCALE).round() as u64;
+    let (whole, micro) = (scaled / SCALE as u64, scaled % SCALE as u64);
+    let sign = if f < 0.0 && scaled > 0 { "-" } else { "" };
+    if micro == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{micro:06}");
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
 }
 
 impl<'de> Deserialize<'de> for Loose {
@@ -131,12 +150,32 @@ pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
 /// Job progress: documented as a string ("100"), parsed as a number by one official client.
 /// Clamped to 0..=100; anything else is "unknown" (`None`).
 pub fn progress<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
-    let v = Loose::deserialize(d)?;
-    let f = match &v {
-        Loose::Str(s) => s.trim().trim_end_matches('%').parse::<f64>().ok(),
-        other => other.as_f64(),
+    Ok(match Loose::deserialize(d)? {
+        Loose::Str(s) => percent_text(&s),
+        other => other.as_f64().filter(|f| f.is_finite()).map(|f| f.clamp(0.0, 100.0).floor() as u8),
+    })
+}
+
+/// "42", "42.9", "42.9%", "-5": the whole percent, clamped to 0..=100. Read by hand rather than
+/// with `str::parse::<f64>`, whose tables would be the only reason core's float parser is in the
+/// wasm (serde_json reads numbers with its own).
+fn percent_text(s: &str) -> Option<u8> {
+    let s = s.trim().trim_end_matches('%');
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
-    Ok(f.filter(|f| f.is_finite()).map(|f| f.clamp(0.0, 100.0).floor() as u8))
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    if negative {
+        return Some(0);
+    }
+    // Past 100 is 100 however many digits it has.
+    let n = whole.trim_start_matches('0');
+    Some(if n.len() > 3 { 100 } else { n.parse::<u16>().unwrap_or(0).min(100) as u8 })
 }
 
 /// A string field that may be `null` or absent: empty string means "not given".
@@ -174,6 +213,13 @@ mod tests {
         assert_eq!(read(r#"{"s": 12}"#).unwrap().s, "12");
         assert_eq!(read(r#"{"s": -3}"#).unwrap().s, "-3");
         assert_eq!(read(r#"{"s": 1.5}"#).unwrap().s, "1.5");
+        assert_eq!(read(r#"{"s": -0.25}"#).unwrap().s, "-0.25");
+        assert_eq!(read(r#"{"s": 0.1}"#).unwrap().s, "0.1");
+        assert_eq!(read(r#"{"s": 3.0}"#).unwrap().s, "3");
+        assert_eq!(read(r#"{"s": 2.0000004}"#).unwrap().s, "2");
+        assert_eq!(read(r#"{"s": 3.14159265}"#).unwrap().s, "3.141593");
+        assert_eq!(read(r#"{"s": -0.0000001}"#).unwrap().s, "0");
+        assert_eq!(read(r#"{"s": 1e300}"#).unwrap().s, "a number");
         assert_eq!(read(r#"{"s": true}"#).unwrap().s, "true");
         assert_eq!(read(r#"{"s": null}"#).unwrap().s, "");
         assert_eq!(read(r#"{}"#).unwrap().s, "");
@@ -203,6 +249,15 @@ mod tests {
         assert_eq!(p(r#"{"p": 250}"#), Some(100));
         assert_eq!(p(r#"{"p": -5}"#), Some(0));
         assert_eq!(p(r#"{"p": "soon"}"#), None);
+        assert_eq!(p(r#"{"p": " 7 "}"#), Some(7));
+        assert_eq!(p(r#"{"p": ".5"}"#), Some(0));
+        assert_eq!(p(r#"{"p": "100.0"}"#), Some(100));
+        assert_eq!(p(r#"{"p": "000000000000000000000042"}"#), Some(42));
+        assert_eq!(p(r#"{"p": "99999999999999999999999"}"#), Some(100));
+        assert_eq!(p(r#"{"p": "-0.5"}"#), Some(0));
+        for bad in ["", "%", ".", "-", "4.2.1", "1e2", "NaN", "inf", "4 2", "0x10"] {
+            assert_eq!(p(&format!(r#"{{"p": "{bad}"}}"#)), None, "{bad:?}");
+        }
         assert_eq!(p(r#"{"p": {"done": 1}}"#), None);
     }
 
