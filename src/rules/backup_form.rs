@@ -215,7 +215,7 @@ pub fn copy_options(cluster: &Cluster) -> CopyAvailability {
         .regions
         .iter()
         .filter(|r| r.cloud == cloud && !r.region_id.eq_ignore_ascii_case(&cluster.region_id))
-        .map(|r| RegionOption { region_id: r.region_id.clone(), label: r.label() })
+        .map(|r| RegionOption { region_id: r.region_id.to_owned(), label: r.label() })
         .collect();
     if options.is_empty() {
         return CopyAvailability::Unavailable(format!(

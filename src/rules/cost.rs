@@ -1,5 +1,5 @@
-//! The cost notice of the Create Backup dialog: the price table (`data/backup-prices.json`) and
-//! the monthly estimate of a backup.
+//! The cost notice of the Create Backup dialog: the price table (`data/backup-prices.json`, read
+//! and checked at build time by `crates/price-table`) and the monthly estimate of a backup.
 //!
 //! Units: money is integer micro-dollars (1 USD = 1 000 000), sizes are bytes, and a GB is
 //! decimal (10^9 bytes), as the price table's prices are. Charges are computed pro rata per byte
@@ -7,10 +7,8 @@
 //! only by the `format_*` helpers.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use api_types::Cloud;
-use serde::Deserialize;
 
 use super::backup_form::{CollectionInfo, Scope};
 
@@ -35,15 +33,15 @@ pub const DAYS_PER_MONTH: u64 = 30;
 /// One region of the price table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionPrice {
-    pub region_id: String,
+    pub region_id: &'static str,
     pub cloud: Cloud,
     /// "North America", "Europe", "Asia Pacific": decides same- vs cross-continent transfer.
-    pub continent: String,
+    pub continent: &'static str,
     /// "Oregon", "Frankfurt".
-    pub location: String,
+    pub location: &'static str,
     pub storage_micro_usd_per_gb_month: u64,
-    /// URL and what it says, or "assumed: same as <region>".
-    pub storage_source: String,
+    /// The storage price is an assumption ("assumed: same as …" in the file), not a published one.
+    pub storage_assumed: bool,
     /// `None` where copies cannot start from this region (Azure).
     pub transfer: Option<TransferPrice>,
 }
@@ -52,142 +50,34 @@ pub struct RegionPrice {
 pub struct TransferPrice {
     pub same_continent_micro_usd_per_gb: u64,
     pub cross_continent_micro_usd_per_gb: u64,
-    pub source: String,
+    pub assumed: bool,
 }
 
 impl RegionPrice {
     /// "AWS us-west-2 (Oregon)".
     pub fn label(&self) -> String {
-        format!("{} {} ({})", cloud_short(self.cloud), region_code(&self.region_id), self.location)
-    }
-
-    /// Whether a figure is an assumption rather than a published price.
-    pub fn storage_is_assumed(&self) -> bool {
-        self.storage_source.starts_with("assumed")
+        format!("{} {} ({})", cloud_short(self.cloud), region_code(self.region_id), self.location)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceTable {
     /// In the file's order (grouped by cloud, then continent).
-    pub regions: Vec<RegionPrice>,
+    pub regions: &'static [RegionPrice],
 }
 
 impl PriceTable {
-    pub fn region(&self, region_id: &str) -> Option<&RegionPrice> {
+    pub fn region(&self, region_id: &str) -> Option<&'static RegionPrice> {
         self.regions.iter().find(|r| r.region_id.eq_ignore_ascii_case(region_id))
     }
 }
 
-#[derive(Deserialize)]
-struct RawTable {
-    regions: Vec<RawRegion>,
-}
+/// The table built into the console: `build.rs` writes `data/backup-prices.json` as Rust with
+/// `price_table::to_rust`, after `price_table::parse` has checked it (a bad file fails the build).
+static PRICE_TABLE: PriceTable = PriceTable { regions: include!(concat!(env!("OUT_DIR"), "/price_table.rs")) };
 
-#[derive(Deserialize)]
-struct RawRegion {
-    region_id: String,
-    cloud: String,
-    continent: String,
-    location: String,
-    storage: RawStorage,
-    transfer: Option<RawTransfer>,
-}
-
-#[derive(Deserialize)]
-struct RawStorage {
-    usd_per_gb_month: f64,
-    source: String,
-}
-
-#[derive(Deserialize)]
-struct RawTransfer {
-    same_continent_usd_per_gb: f64,
-    cross_continent_usd_per_gb: f64,
-    source: String,
-}
-
-const PRICE_FILE: &str = include_str!("../../data/backup-prices.json");
-
-/// Parses and checks the price file. Prices are written in dollars for people; they become
-/// integers here, once, so no float reaches a computation.
-pub fn parse_table(json: &str) -> Result<PriceTable, String> {
-    let raw: RawTable = serde_json::from_str(json).map_err(|e| format!("price table: {e}"))?;
-    let mut regions = Vec::with_capacity(raw.regions.len());
-    for r in raw.regions {
-        let id = r.region_id.trim().to_owned();
-        let cloud = match r.cloud.as_str() {
-            "aws" => Cloud::Aws,
-            "gcp" => Cloud::Gcp,
-            "azure" => Cloud::Azure,
-            other => return Err(format!("{id}: unknown cloud {other:?}")),
-        };
-        if Cloud::of_region(&id) != cloud {
-            return Err(format!("{id}: cloud {:?} does not match the region id", r.cloud));
-        }
-        for (what, text) in
-            [("continent", &r.continent), ("location", &r.location), ("storage source", &r.storage.source)]
-        {
-            if text.trim().is_empty() {
-                return Err(format!("{id}: {what} is empty"));
-            }
-        }
-        check_source(&id, &r.storage.source)?;
-        let transfer = match r.transfer {
-            Some(t) => {
-                check_source(&id, &t.source)?;
-                Some(TransferPrice {
-                    same_continent_micro_usd_per_gb: usd_to_micro(t.same_continent_usd_per_gb)
-                        .ok_or(format!("{id}: bad transfer price"))?,
-                    cross_continent_micro_usd_per_gb: usd_to_micro(t.cross_continent_usd_per_gb)
-                        .ok_or(format!("{id}: bad transfer price"))?,
-                    source: t.source,
-                })
-            }
-            None => None,
-        };
-        if regions.iter().any(|p: &RegionPrice| p.region_id == id) {
-            return Err(format!("{id}: listed twice"));
-        }
-        regions.push(RegionPrice {
-            storage_micro_usd_per_gb_month: usd_to_micro(r.storage.usd_per_gb_month)
-                .ok_or(format!("{id}: bad storage price"))?,
-            region_id: id,
-            cloud,
-            continent: r.continent,
-            location: r.location,
-            storage_source: r.storage.source,
-            transfer,
-        });
-    }
-    Ok(PriceTable { regions })
-}
-
-/// A source is a URL followed by what it says, or an explicit assumption.
-fn check_source(id: &str, source: &str) -> Result<(), String> {
-    let s = source.trim();
-    if s.starts_with("https://") && s.len() > s.split_whitespace().next().map_or(0, str::len) {
-        return Ok(());
-    }
-    if s.starts_with("assumed: same as ") {
-        return Ok(());
-    }
-    Err(format!("{id}: source must be 'https://… what it says' or 'assumed: same as …', got {source:?}"))
-}
-
-/// Dollars (at most six decimals, under a million) to micro-dollars.
-fn usd_to_micro(usd: f64) -> Option<u64> {
-    if !usd.is_finite() || !(0.0..1_000_000.0).contains(&usd) {
-        return None;
-    }
-    Some((usd * MICRO_PER_USD as f64).round() as u64)
-}
-
-/// The table built into the console. A file that fails to parse (caught by a test) leaves it
-/// empty, so every region reads "no known price" rather than the console failing.
 pub fn price_table() -> &'static PriceTable {
-    static TABLE: OnceLock<PriceTable> = OnceLock::new();
-    TABLE.get_or_init(|| parse_table(PRICE_FILE).unwrap_or_default())
+    &PRICE_TABLE
 }
 
 /// "AWS", "GCP", "Azure": the short names the docs use in region labels.
@@ -355,12 +245,12 @@ pub fn assumed_prices(input: &CostInput) -> Vec<String> {
     let Ok((home, copies)) = resolve(price_table(), input) else {
         return Vec::new();
     };
-    let transfer_assumed = home.transfer.as_ref().is_some_and(|t| t.source.starts_with("assumed"));
+    let transfer_assumed = home.transfer.as_ref().is_some_and(|t| t.assumed);
     let mut out = Vec::new();
-    if home.storage_is_assumed() || (transfer_assumed && !copies.is_empty()) {
+    if home.storage_assumed || (transfer_assumed && !copies.is_empty()) {
         out.push(home.label());
     }
-    out.extend(copies.iter().filter(|r| r.storage_is_assumed()).map(|r| r.label()));
+    out.extend(copies.iter().filter(|r| r.storage_assumed).map(|r| r.label()));
     out
 }
 
@@ -466,38 +356,28 @@ mod tests {
     }
 
     #[test]
-    fn price_file_parses_and_is_complete() {
-        let table = parse_table(PRICE_FILE).expect("data/backup-prices.json must parse");
-        assert_eq!(&table, price_table());
-        // The simulator's seeded regions, and a handful per cloud.
-        for id in ["aws-us-east-1", "aws-us-west-2", "gcp-us-west1", "az-eastus"] {
-            assert!(table.region(id).is_some(), "{id} missing");
+    fn the_built_in_table_is_the_file() {
+        // build.rs wrote the table; read the file again and compare every figure and flag.
+        let file = price_table::parse(include_str!("../../data/backup-prices.json")).expect("the file parses");
+        let table = price_table();
+        assert_eq!(table.regions.len(), file.len());
+        for (built, read) in table.regions.iter().zip(&file) {
+            assert_eq!(built.region_id, read.region_id);
+            assert_eq!((built.cloud, built.continent, built.location), (read.cloud, &*read.continent, &*read.location));
+            assert_eq!(built.storage_micro_usd_per_gb_month, read.storage_micro_usd_per_gb_month);
+            assert_eq!(built.storage_assumed, read.storage_source.starts_with("assumed"), "{}", read.region_id);
+            let transfer = read.transfer.as_ref().map(|t| {
+                (t.same_continent_micro_usd_per_gb, t.cross_continent_micro_usd_per_gb, t.source.starts_with("assumed"))
+            });
+            let built_transfer = built
+                .transfer
+                .as_ref()
+                .map(|t| (t.same_continent_micro_usd_per_gb, t.cross_continent_micro_usd_per_gb, t.assumed));
+            assert_eq!(built_transfer, transfer, "{}", read.region_id);
         }
-        for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
-            assert!(table.regions.iter().filter(|r| r.cloud == cloud).count() >= 3, "{cloud:?}");
-        }
-        for r in &table.regions {
-            assert!(r.storage_micro_usd_per_gb_month > 0, "{}", r.region_id);
-            assert!(["North America", "Europe", "Asia Pacific"].contains(&r.continent.as_str()), "{}", r.region_id);
-            // Azure has no copies, so no transfer price; everyone else must have one.
-            assert_eq!(r.transfer.is_none(), r.cloud == Cloud::Azure, "{}", r.region_id);
-            // An assumption names a region of the table that carries a real source.
-            for src in std::iter::once(&r.storage_source).chain(r.transfer.as_ref().map(|t| &t.source)) {
-                if let Some(rest) = src.strip_prefix("assumed: same as ") {
-                    let named = rest.split_whitespace().next().unwrap_or("");
-                    assert!(table.region(named).is_some(), "{}: {src}", r.region_id);
-                }
-            }
-        }
-        // The only published figures are kept exactly.
-        let us_east = table.region("aws-us-east-1").unwrap();
-        assert_eq!(us_east.storage_micro_usd_per_gb_month, 25_000);
-        assert!(!us_east.storage_is_assumed());
-        let gcp = table.region("gcp-us-west1").unwrap();
-        assert_eq!(gcp.storage_micro_usd_per_gb_month, 20_000);
-        let t = gcp.transfer.as_ref().unwrap();
-        assert_eq!((t.same_continent_micro_usd_per_gb, t.cross_continent_micro_usd_per_gb), (20_000, 80_000));
-        assert!(t.source.starts_with("https://"));
+        let us_east = table.region("AWS-US-EAST-1").expect("found ignoring case");
+        assert!(!us_east.storage_assumed);
+        assert!(table.region("aws-us-west-2").is_some_and(|r| r.storage_assumed));
     }
 
     #[test]
@@ -512,22 +392,6 @@ mod tests {
         for id in ids {
             assert!(price_table().region(id).is_some(), "{id} has no price");
         }
-    }
-
-    #[test]
-    fn malformed_tables_are_rejected() {
-        let region = |cloud: &str, source: &str, price: &str| {
-            format!(
-                r#"{{"regions":[{{"region_id":"aws-x","cloud":"{cloud}","continent":"Europe","location":"X",
-                "storage":{{"usd_per_gb_month":{price},"source":"{source}"}},"transfer":null}}]}}"#
-            )
-        };
-        assert!(parse_table(&region("aws", "assumed: same as aws-us-east-1", "0.025")).is_ok());
-        assert!(parse_table(&region("gcp", "assumed: same as aws-us-east-1", "0.025")).is_err());
-        assert!(parse_table(&region("aws", "trust me", "0.025")).is_err());
-        assert!(parse_table(&region("aws", "https://example.com", "0.025")).is_err(), "URL without what it says");
-        assert!(parse_table(&region("aws", "assumed: same as aws-us-east-1", "-1")).is_err());
-        assert!(parse_table("{}").is_err());
     }
 
     #[test]
