@@ -8,15 +8,18 @@ PORT ?= 8080
 ADDR ?= 127.0.0.1
 SERVER_ARGS ?=
 
+# Pinned tool versions (RELEASE_TOOLCHAIN, ...): the same file the scripts read.
+include scripts/versions.env
+
 # The project's own wasm-opt (npm binaryen) first on PATH; Trunk and the test runner from cargo.
-export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/.tools/bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 # The browser tests call the local server from the runner's origin: no COOP/COEP isolation.
 export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
 
-.PHONY: run test setup dist server lint test-native test-browser test-e2e size bench clean fuzz screenshots
+.PHONY: run test setup check-offline dist server lint test-native test-browser test-e2e size bench clean fuzz screenshots
 
 run: setup dist
 	cargo build --release -p backup-server
@@ -24,11 +27,16 @@ run: setup dist
 
 test: setup
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint test-native test-browser dist test-e2e && \
+	$(MAKE) --no-print-directory check-offline lint test-native test-browser dist test-e2e && \
 	echo "make test: all layers passed in $$(( $$(date +%s) - start )) s"
 
 setup:
 	@bash scripts/setup.sh
+
+# The set-up is complete: the offline release build resolves from only the crates that
+# scripts/setup.sh fetches (scripts/crates.sh; about 5 s, nothing downloaded).
+check-offline:
+	bash scripts/crates.sh check-offline
 
 # Release build of the console into dist/, built for size (see scripts/build-release.sh).
 dist: setup
@@ -67,10 +75,10 @@ clean:
 
 # Fuzz the decoding entry point (not part of `make test`). FUZZ_SECONDS=600 for the issue's run.
 FUZZ_SECONDS ?= 60
-fuzz:
-	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+fuzz: setup
+	@command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 	mkdir -p fuzz/corpus/decode
-	cd fuzz && cargo +nightly fuzz run decode corpus/decode seeds/decode -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048
+	cd fuzz && cargo +$(RELEASE_TOOLCHAIN) fuzz run decode corpus/decode seeds/decode -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=2048
 
 # Screenshots for docs/ (the dialog in each state, light and dark) from the release build.
 screenshots: dist
