@@ -52,11 +52,14 @@ test-native:
 	cargo test --workspace --exclude e2e
 
 # wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml), against a local
-# server on SIM_PORT (fast jobs) for the tests that exercise the real fetch path.
+# server on SIM_PORT (fast jobs) for the tests that exercise the real fetch path. The runner's
+# page is on RUNNER_ADDR, the one other origin that server lets call it (--allow-origin).
 SIM_PORT ?= 18181
+RUNNER_ADDR ?= 127.0.0.1:18182
 test-browser:
 	cargo build -p backup-server
-	SIM_URL=http://127.0.0.1:$(SIM_PORT) scripts/with-server.sh $(SIM_PORT) --job-speed 20 -- \
+	SIM_URL=http://127.0.0.1:$(SIM_PORT) WASM_BINDGEN_TEST_ADDRESS=$(RUNNER_ADDR) \
+	  scripts/with-server.sh $(SIM_PORT) --job-speed 20 --allow-origin http://$(RUNNER_ADDR) -- \
 	  cargo test -p backup-console --target wasm32-unknown-unknown --test '*'
 
 # The release dist/ served by the real server, driven through WebDriver.

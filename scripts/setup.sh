@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs to build, run and test, idempotently: one progress line
 # per step, seconds in all when everything is there. Versions come from scripts/versions.env.
-# The first time on a fresh machine it takes about 20 minutes, most of it compiling Trunk and
+# The first time on a fresh machine it takes about 9 minutes, most of it compiling Trunk and
 # wasm-bindgen-cli (the README has the measured figures).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +12,8 @@ cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$cargo_bin:$PATH"
 
 steps=7 step=0 step_started=0 setup_started=$SECONDS
-bold() { printf '\033[1m%s\033[0m' "$*"; }
+# Bold only on a terminal: CI logs and files get plain text.
+if [[ -t 1 ]]; then bold() { printf '\033[1m%s\033[0m' "$*"; }; else bold() { printf '%s' "$*"; }; fi
 # begin "what": starts the next step; then either present, or working "how (estimate)" ... done.
 begin() { step=$((step + 1)) step_started=$SECONDS what="$*"; }
 present() { printf '%s %s: present\n' "$(bold "setup [$step/$steps]")" "$what"; }
@@ -28,7 +29,7 @@ for pkg in chromium chromium-driver brotli; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then
-  working "apt-get install ${need_apt[*]} (about 1 min)"
+  working "apt-get install ${need_apt[*]} (about 20 s)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   done_
@@ -45,7 +46,7 @@ for comp in rustfmt clippy; do
   rustup component list --installed | grep -q "^$comp-" || need_rustup+=("$comp")
 done
 if ((${#need_rustup[@]})); then
-  working "rustup adds ${need_rustup[*]} (seconds)"
+  working "rustup adds ${need_rustup[*]/target/the wasm32 target} (seconds)"
   for what_to_add in "${need_rustup[@]}"; do
     if [[ "$what_to_add" == target ]]; then
       rustup target add wasm32-unknown-unknown
@@ -64,7 +65,7 @@ begin "release toolchain $RELEASE_TOOLCHAIN with rust-src"
 if rustup +"$RELEASE_TOOLCHAIN" component list --installed 2>/dev/null | grep -q '^rust-src'; then
   present
 else
-  working "rustup toolchain install (about 30 s)"
+  working "rustup toolchain install (about 10 s)"
   rustup toolchain install "$RELEASE_TOOLCHAIN" --profile minimal --component rust-src --no-self-update
   done_
 fi
@@ -81,7 +82,7 @@ fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   present
 else
-  working "cargo install, compiling it (about 6 min on 2 cores, first time only)"
+  working "cargo install, compiling it (about 2 min on 2 cores, first time only)"
   # Not --locked: the CLI's own lockfile names a webpki-roots release the registry lacks. The
   # fallback keeps dependencies within this rustc's version.
   CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
@@ -94,7 +95,7 @@ begin "Trunk $TRUNK_VERSION"
 if [[ "$(trunk --version 2>/dev/null)" == "trunk $TRUNK_VERSION" ]]; then
   present
 else
-  working "cargo install, compiling it (about 10 min on 2 cores, first time only)"
+  working "cargo install, compiling it (about 7 min on 2 cores, first time only)"
   cargo install --quiet --locked trunk --version "$TRUNK_VERSION" --force
   done_
 fi

@@ -1,9 +1,10 @@
-//! `/__sim/...`: test and demo controls. Only in simulator mode and only for loopback peers.
+//! `/__sim/...`: test and demo controls. Only in simulator mode, only for loopback peers, and
+//! (like the API, `access.rs`) only from the server's own pages or an origin allowed by name:
+//! the browser tests' runner, started with `--allow-origin`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn};
@@ -13,7 +14,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::api::{ApiError, ApiResult, ok, parse_body};
+use crate::api::{ApiError, ApiResult, JsonBody, ok};
 use crate::faults::{FaultConfig, SharedFaults};
 use crate::rate_limit::RateLimiter;
 use crate::recorder::Recorder;
@@ -38,8 +39,6 @@ pub fn router(admin: Admin) -> Router {
         .route("/__sim/reset", post(reset))
         .route("/__sim/state", get(state))
         .layer(from_fn(loopback_only))
-        // Browser tests run from the test runner's origin and toggle faults from the page.
-        .layer(crate::cors::layer())
         .with_state(admin)
 }
 
@@ -69,8 +68,7 @@ async fn get_faults(State(a): State<Admin>) -> ApiResult {
 }
 
 /// Partial update: only the fields sent change. `jobSpeed` may ride along.
-async fn set_faults(State(a): State<Admin>, body: Bytes) -> ApiResult {
-    let mut patch = parse_body(&body)?;
+async fn set_faults(State(a): State<Admin>, JsonBody(mut patch): JsonBody) -> ApiResult {
     if let Some(speed) = patch.as_object_mut().and_then(|o| o.remove("jobSpeed")) {
         let speed = speed
             .as_f64()
@@ -104,8 +102,7 @@ async fn get_speed(State(a): State<Admin>) -> ApiResult {
     ok(json!({ "speed": a.sim.speed() }))
 }
 
-async fn set_speed(State(a): State<Admin>, body: Bytes) -> ApiResult {
-    let body = parse_body(&body)?;
+async fn set_speed(State(a): State<Admin>, JsonBody(body): JsonBody) -> ApiResult {
     let speed = body
         .get("speed")
         .and_then(Value::as_f64)
@@ -115,8 +112,7 @@ async fn set_speed(State(a): State<Admin>, body: Bytes) -> ApiResult {
     ok(json!({ "speed": speed }))
 }
 
-async fn set_fail_rate(State(a): State<Admin>, body: Bytes) -> ApiResult {
-    let body = parse_body(&body)?;
+async fn set_fail_rate(State(a): State<Admin>, JsonBody(body): JsonBody) -> ApiResult {
     let rate = body
         .get("failRate")
         .and_then(Value::as_f64)
@@ -126,8 +122,7 @@ async fn set_fail_rate(State(a): State<Admin>, body: Bytes) -> ApiResult {
     ok(json!({ "failRate": rate }))
 }
 
-async fn set_rate_limit(State(a): State<Admin>, body: Bytes) -> ApiResult {
-    let body = parse_body(&body)?;
+async fn set_rate_limit(State(a): State<Admin>, JsonBody(body): JsonBody) -> ApiResult {
     let limit = body
         .get("perSecond")
         .and_then(Value::as_u64)
@@ -155,8 +150,7 @@ async fn clear_requests(State(a): State<Admin>) -> ApiResult {
     ok(json!({}))
 }
 
-async fn finish_job(State(a): State<Admin>, Path(job_id): Path<String>, body: Bytes) -> ApiResult {
-    let body = parse_body(&body)?;
+async fn finish_job(State(a): State<Admin>, Path(job_id): Path<String>, JsonBody(body): JsonBody) -> ApiResult {
     let success = match body.get("status").and_then(Value::as_str) {
         None | Some("SUCCESSFUL") => true,
         Some("FAILED") => false,

@@ -2,10 +2,15 @@
 //! Business errors travel with HTTP 200 like the real service (reference §1.3).
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+
+/// The largest request body any route reads. The API's bodies are a few kilobytes (a list of
+/// collection names at most); a larger one is refused before it is buffered whole.
+pub const MAX_BODY: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -35,6 +40,40 @@ pub type ApiResult = Result<Response, ApiError>;
 
 pub fn ok(data: Value) -> ApiResult {
     Ok(Json(json!({ "code": 0, "data": data })).into_response())
+}
+
+/// Reads a whole request body, at most `limit` bytes. A body that is too large, too slow
+/// (the server's body deadline) or cut off is the JSON error, as everywhere else.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    to_bytes(body, limit).await.map_err(|e| {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        while let Some(c) = cause {
+            if c.is::<http_body_util::LengthLimitError>() {
+                return ApiError::http(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    413,
+                    format!("The request body is larger than {} KiB.", limit / 1024),
+                );
+            }
+            if c.is::<tower_http::timeout::TimeoutError>() {
+                return ApiError::http(StatusCode::REQUEST_TIMEOUT, 408, "The request body did not arrive in time.");
+            }
+            cause = c.source();
+        }
+        ApiError::http(StatusCode::BAD_REQUEST, 400, "The request body could not be read.")
+    })
+}
+
+/// A handler's JSON body: an object (an empty body counts as `{}`), read with [`MAX_BODY`].
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let bytes = read_body(req.into_body(), MAX_BODY).await?;
+        parse_body(&bytes).map(JsonBody)
+    }
 }
 
 /// Parses a JSON request body; an empty body counts as `{}` (the CLIs send `{}` for

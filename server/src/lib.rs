@@ -2,6 +2,7 @@
 //! control plane v2 and the clusters' data plane, or forwards to a real upstream (gateway).
 //! `start` binds and serves in the background, so tests run it in-process on port 0.
 
+pub mod access;
 pub mod admin;
 pub mod api;
 pub mod auth;
@@ -23,14 +24,19 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::{any, get};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 
 use config::{ConsoleConfig, Mode};
 use sim::{Sim, SimApp};
@@ -56,6 +62,29 @@ pub struct Options {
     pub upstream: Option<String>,
     pub api_key: Option<String>,
     pub log_requests: bool,
+    /// Browser origins besides the server's own that may call the API (`--allow-origin`).
+    pub allow_origins: Vec<String>,
+    /// Host names besides localhost, 127.0.0.1, [::1] and the listen address (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// Gateway: where the data plane may go besides the upstream's own domains.
+    pub data_plane: gateway::DataPlaneRules,
+    pub limits: Limits,
+}
+
+/// What one client may hold: a connection that sends no complete request head within
+/// `header_read`, or idles that long between requests, is closed; a request body must arrive
+/// within `body_read`; beyond `max_connections` new connections wait to be accepted.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub header_read: Duration,
+    pub body_read: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { header_read: Duration::from_secs(10), body_read: Duration::from_secs(10), max_connections: 512 }
+    }
 }
 
 impl Options {
@@ -74,6 +103,10 @@ impl Options {
             upstream: None,
             api_key: None,
             log_requests: false,
+            allow_origins: Vec::new(),
+            allow_hosts: Vec::new(),
+            data_plane: gateway::DataPlaneRules::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -95,6 +128,10 @@ pub struct Server {
     pub addr: SocketAddr,
     pub mode: Mode,
     pub server_holds_key: bool,
+    /// Who may call it (host names, extra origins), for the start-up banner.
+    pub access: Arc<access::Access>,
+    /// Gateway: the domains cluster addresses may be in.
+    pub cluster_domains: Vec<String>,
     /// The simulator, for in-process tests (None in gateway mode).
     pub sim: Option<Arc<Sim>>,
     stop: Option<oneshot::Sender<()>>,
@@ -129,6 +166,17 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
         return Err(StartError::Invalid("--fail-rate must be between 0 and 1".into()));
     }
     opts.faults.validate().map_err(StartError::Invalid)?;
+    if opts.api_key.is_some() && !opts.allow_origins.is_empty() {
+        return Err(StartError::Invalid(
+            "--allow-origin cannot be combined with --api-key-file: no other site may spend the server's key \
+             (host the console on this server, or let its users bring their own keys)"
+                .into(),
+        ));
+    }
+    let access = access::Access::new(opts.addr, &opts.allow_hosts, &opts.allow_origins).map_err(StartError::Invalid)?;
+    // Other origins get CORS headers only when they were allowed by name (never with the
+    // server's own key, refused above); the server's own pages need none.
+    let cors = (!access.origins().is_empty()).then(|| cors::layer(access.origins()));
     let want = SocketAddr::new(opts.addr, opts.port);
     let listener = TcpListener::bind(want).await.map_err(|e| StartError::Bind(want, e))?;
     let addr = listener.local_addr().map_err(|e| StartError::Bind(want, e))?;
@@ -137,14 +185,15 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
     let hashes = index_html.as_deref().map(security_headers::inline_script_hashes).unwrap_or_default();
 
     let mut app = Router::new();
+    let mut cluster_domains = Vec::new();
     let (mode, holds_key, sim, upstream_origin) = match &opts.upstream {
         Some(upstream) => {
-            let gw = gateway::Gateway::new(upstream, opts.api_key.clone())?;
+            let gw = gateway::Gateway::new(upstream, opts.api_key.clone(), &opts.data_plane)?;
+            cluster_domains = gw.cluster_domains().to_vec();
             let api = Router::new()
                 .route("/v2/{*rest}", any(gateway::forward_v2))
                 .route("/dataplane/{cluster_id}/{*rest}", any(gateway::dataplane))
-                .with_state(gw.clone())
-                .layer(cors::layer());
+                .with_state(gw.clone());
             app = app.merge(api);
             (Mode::Gateway, gw.holds_key(), None, gateway::origin_of(upstream))
         }
@@ -157,12 +206,8 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
             let api = sim::control_plane(sim_app.clone(), limiter.clone())
                 .merge(sim::data_plane(sim_app))
                 .layer(from_fn_with_state(faults.clone(), faults::inject))
-                .layer(from_fn_with_state(recorder.clone(), recorder::record))
-                .layer(cors::layer());
-            // The admin routes get CORS too: browser tests (on the test runner's origin)
-            // switch faults on and off; they still answer only to loopback peers.
-            let admin =
-                admin::router(admin::Admin { sim: sim.clone(), faults, recorder, limiter }).layer(cors::layer());
+                .layer(from_fn_with_state(recorder.clone(), recorder::record));
+            let admin = admin::router(admin::Admin { sim: sim.clone(), faults, recorder, limiter });
             app = app.merge(api).merge(admin);
             (Mode::Simulator, false, Some(sim), None)
         }
@@ -170,13 +215,16 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
     let csp = security_headers::content_security_policy(&hashes, upstream_origin.as_deref());
     let files = static_files::StaticFiles::new(opts.dist.clone());
     let console_config = ConsoleConfig { mode, server_holds_key: holds_key };
+    app = app.route("/config.json", get(config::handler).with_state(console_config)).fallback(move |req: Request| {
+        let files = files.clone();
+        async move { static_files::handler(axum::extract::State(files), req).await }
+    });
+    if let Some(cors) = cors {
+        app = app.layer(cors);
+    }
     app = app
-        // CORS too: a console served from another origin (or a browser test) reads it.
-        .route("/config.json", get(config::handler).with_state(console_config).layer(cors::layer()))
-        .fallback(move |req: Request| {
-            let files = files.clone();
-            async move { static_files::handler(axum::extract::State(files), req).await }
-        })
+        .layer(from_fn_with_state(access.clone(), access::enforce))
+        .layer(RequestBodyDeadlineLayer::new(opts.limits.body_read))
         .layer(from_fn_with_state(security_headers::SecurityHeaders::new(&csp), security_headers::add))
         .layer(CompressionLayer::new().gzip(true).br(true));
     if opts.log_requests {
@@ -194,18 +242,61 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
         })
     });
     let (stop, stopped) = oneshot::channel::<()>();
-    let serve = tokio::spawn(async move {
-        let svc = app.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(listener, svc)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-        if let Err(e) = result {
-            eprintln!("server error: {e}");
-        }
-    });
-    Ok(Server { addr, mode, server_holds_key: holds_key, sim, stop: Some(stop), serve, ticker })
+    let serve = tokio::spawn(serve(listener, app, opts.limits.clone(), stopped));
+    Ok(Server {
+        addr,
+        mode,
+        server_holds_key: holds_key,
+        access,
+        cluster_domains,
+        sim,
+        stop: Some(stop),
+        serve,
+        ticker,
+    })
+}
+
+/// Accepts connections and serves HTTP/1.1 on each (the browser speaks nothing else to a
+/// plain-http server), with hyper's header read time-out (which also closes connections that
+/// idle between requests) and at most `max_connections` at once. On stop: no new connections,
+/// those open finish their requests, for at most 5 s.
+async fn serve(listener: TcpListener, app: Router, limits: Limits, mut stopped: oneshot::Receiver<()>) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = &mut stopped => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    eprintln!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stopped => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app.clone().map_request(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(peer));
+            req
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
 /// Method, path (no query: it may hold ids a user would rather not see in logs… and never a

@@ -3,11 +3,13 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use backup_server::auth::DEMO_KEYS;
 use backup_server::config::Mode;
 use backup_server::faults::FaultConfig;
-use backup_server::{Options, start};
+use backup_server::gateway::DataPlaneRules;
+use backup_server::{Limits, Options, start};
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -69,6 +71,29 @@ struct Cli {
     /// Print one line per request (method, path, status, time; never headers).
     #[arg(long)]
     log_requests: bool,
+    /// A browser origin besides the server's own that may call its API, e.g. a console hosted
+    /// elsewhere (`https://console.example.com`); repeat or separate with commas. Not with
+    /// --api-key-file: no other site may spend the server's key.
+    #[arg(long, value_delimiter = ',')]
+    allow_origin: Vec<String>,
+    /// A host name browsers may use to reach this server, besides localhost, 127.0.0.1, [::1]
+    /// and the --addr given (a name under which others reach it, behind a proxy or on a LAN);
+    /// repeat or separate with commas. Other names are refused (DNS rebinding).
+    #[arg(long, value_delimiter = ',')]
+    allow_host: Vec<String>,
+    /// Gateway: a domain whose hosts the data plane may call besides the upstream's own (for
+    /// https://api.cloud.zilliz.com: zilliz.com and zillizcloud.com); repeatable.
+    #[arg(long, value_delimiter = ',', requires = "upstream")]
+    dataplane_domain: Vec<String>,
+    /// Gateway: let the data plane call plain-http cluster addresses (local tests only).
+    #[arg(long, requires = "upstream")]
+    dataplane_allow_http: bool,
+    /// Seconds a connection may take to send a request head, or idle between requests.
+    #[arg(long, default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
 }
 
 #[tokio::main]
@@ -109,6 +134,17 @@ async fn main() -> ExitCode {
         upstream: cli.upstream.clone(),
         api_key,
         log_requests: cli.log_requests,
+        allow_origins: cli.allow_origin.clone(),
+        allow_hosts: cli.allow_host.clone(),
+        data_plane: DataPlaneRules {
+            extra_domains: cli.dataplane_domain.clone(),
+            allow_http: cli.dataplane_allow_http,
+        },
+        limits: Limits {
+            header_read: Duration::from_secs(cli.header_timeout_secs.max(1)),
+            max_connections: cli.max_connections.max(1),
+            ..Limits::default()
+        },
     };
     let server = match start(opts).await {
         Ok(s) => s,
@@ -144,7 +180,17 @@ async fn main() -> ExitCode {
             } else {
                 println!("  Requests carry the console user's own API key.");
             }
+            println!("  Data plane: https hosts in {}", server.cluster_domains.join(", "));
         }
+    }
+    println!("  Answers to host names: {} (add with --allow-host)", server.access.hosts().join(", "));
+    if server.access.origins().is_empty() {
+        println!("  Browser pages allowed: its own only (add with --allow-origin)");
+    } else {
+        println!("  Browser pages allowed: its own, and {}", server.access.origins().join(", "));
+    }
+    if cli.addr.is_unspecified() {
+        println!("  Listening on every interface: add the name or address others use with --allow-host.");
     }
     println!();
     wait_for_stop_signal().await;

@@ -1,24 +1,47 @@
 //! Remembers the last request bodies per path, so a test can check exactly what the console
 //! sent (`GET /__sim/requests?path=…`). Headers are not kept: they carry the API key.
+//!
+//! Only requests with a valid key are recorded, and the recorder holds at most
+//! [`MAX_TOTAL_BYTES`] of bodies: the oldest entries go first. An unauthenticated client
+//! cannot make the server keep anything.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::api::{MAX_BODY, read_body};
+use crate::auth::caller_for;
 use crate::time_util::{iso, now_ms};
 
 const PER_PATH: usize = 50;
 const MAX_PATHS: usize = 1000;
-const MAX_BODY: usize = 4 * 1024 * 1024;
+/// Bodies beyond this are kept as a note of their size only.
+const MAX_KEPT_BODY: usize = 64 * 1024;
+pub const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
+
+#[derive(Default)]
+struct Entries {
+    by_path: HashMap<String, VecDeque<Entry>>,
+    /// Every entry's (sequence, path), oldest first: what to drop when the total is over.
+    order: VecDeque<(u64, String)>,
+    next_seq: u64,
+    total_bytes: usize,
+}
+
+struct Entry {
+    seq: u64,
+    bytes: usize,
+    value: Value,
+}
 
 #[derive(Default)]
 pub struct Recorder {
-    by_path: Mutex<HashMap<String, VecDeque<Value>>>,
+    entries: Mutex<Entries>,
 }
 
 impl Recorder {
@@ -26,55 +49,87 @@ impl Recorder {
         Arc::new(Self::default())
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn get(&self, path: &str, limit: usize) -> Vec<Value> {
-        let map = self.by_path.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(path).map(|q| q.iter().skip(q.len().saturating_sub(limit)).cloned().collect()).unwrap_or_default()
+        let e = self.lock();
+        e.by_path
+            .get(path)
+            .map(|q| q.iter().skip(q.len().saturating_sub(limit)).map(|x| x.value.clone()).collect())
+            .unwrap_or_default()
     }
 
     pub fn paths(&self) -> Vec<String> {
-        let map = self.by_path.lock().unwrap_or_else(|e| e.into_inner());
-        let mut v: Vec<String> = map.keys().cloned().collect();
+        let mut v: Vec<String> = self.lock().by_path.keys().cloned().collect();
         v.sort();
         v
     }
 
-    pub fn clear(&self) {
-        self.by_path.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    /// Bytes of bodies held now (never above [`MAX_TOTAL_BYTES`]).
+    pub fn total_bytes(&self) -> usize {
+        self.lock().total_bytes
     }
 
-    fn push(&self, path: String, entry: Value) {
-        let mut map = self.by_path.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= MAX_PATHS && !map.contains_key(&path) {
+    pub fn clear(&self) {
+        *self.lock() = Entries::default();
+    }
+
+    fn push(&self, path: String, bytes: usize, value: Value) {
+        let mut e = self.lock();
+        if e.by_path.len() >= MAX_PATHS && !e.by_path.contains_key(&path) {
             return;
         }
-        let q = map.entry(path).or_default();
+        let seq = e.next_seq;
+        e.next_seq += 1;
+        let q = e.by_path.entry(path.clone()).or_default();
+        let mut freed = 0;
         if q.len() == PER_PATH {
-            q.pop_front();
+            freed = q.pop_front().map_or(0, |old| old.bytes);
         }
-        q.push_back(entry);
+        q.push_back(Entry { seq, bytes, value });
+        e.total_bytes = e.total_bytes - freed + bytes;
+        e.order.push_back((seq, path));
+        while e.total_bytes > MAX_TOTAL_BYTES {
+            let Some((old_seq, old_path)) = e.order.pop_front() else { break };
+            let Some(q) = e.by_path.get_mut(&old_path) else { continue };
+            // Already dropped by the per-path limit when its front is newer.
+            if q.front().is_some_and(|x| x.seq == old_seq) {
+                let gone = q.pop_front().map_or(0, |x| x.bytes);
+                if q.is_empty() {
+                    e.by_path.remove(&old_path);
+                }
+                e.total_bytes -= gone;
+            }
+        }
+        // The order queue may hold entries the per-path limit already dropped: keep it bounded.
+        if e.order.len() > 2 * MAX_PATHS * PER_PATH {
+            let live: std::collections::HashSet<u64> = e.by_path.values().flatten().map(|x| x.seq).collect();
+            e.order.retain(|(s, _)| live.contains(s));
+        }
     }
 }
 
 pub async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> Response {
-    if req.method() == axum::http::Method::OPTIONS {
+    if req.method() == axum::http::Method::OPTIONS || caller_for(req.headers()).is_none() {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-        return crate::api::ApiError::http(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            413,
-            "The request body is too large.",
-        )
-        .into_response();
+    let bytes = match read_body(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
     };
     let body_value = if bytes.is_empty() {
         Value::Null
+    } else if bytes.len() > MAX_KEPT_BODY {
+        json!({ "notKept": format!("{} bytes", bytes.len()) })
     } else {
         serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
     rec.push(
         parts.uri.path().to_string(),
+        bytes.len().min(MAX_KEPT_BODY),
         json!({
             "method": parts.method.as_str(),
             "path": parts.uri.path(),
@@ -84,4 +139,34 @@ pub async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) 
         }),
     );
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_total_is_capped_oldest_first() {
+        let r = Recorder::default();
+        for i in 0..200 {
+            r.push(format!("/p{}", i % 3), MAX_KEPT_BODY, json!(i));
+        }
+        assert!(r.total_bytes() <= MAX_TOTAL_BYTES);
+        assert_eq!(r.total_bytes(), MAX_TOTAL_BYTES, "full, not emptied");
+        // The newest survive, the oldest are gone.
+        assert_eq!(r.get("/p2", 1), vec![json!(197)]);
+        assert!(!r.get("/p0", 1000).contains(&json!(0)));
+        r.clear();
+        assert_eq!(r.total_bytes(), 0);
+    }
+
+    #[test]
+    fn per_path_limit_and_accounting_agree() {
+        let r = Recorder::default();
+        for i in 0..(PER_PATH * 3) {
+            r.push("/same".into(), 10, json!(i));
+        }
+        assert_eq!(r.get("/same", 1000).len(), PER_PATH);
+        assert_eq!(r.total_bytes(), PER_PATH * 10);
+    }
 }

@@ -102,7 +102,7 @@ async fn clusters_page_with_limits() {
 
 #[tokio::test]
 async fn describe_cluster_points_connect_address_back_here() {
-    let s = start_sim().await;
+    let s = start_with(|o| o.allow_hosts = vec!["console.example".to_owned()]).await;
     let r = s.get(&format!("/v2/clusters/{PROD_SEARCH}"), READONLY).await;
     let d = r.ok();
     assert_eq!(d["connectAddress"], format!("{}/dataplane/{PROD_SEARCH}", s.url));
@@ -745,40 +745,47 @@ async fn rate_limit_answers_429_with_retry_after() {
 }
 
 #[tokio::test]
-async fn cors_preflight_and_exposed_headers() {
-    let s = start_sim().await;
+async fn cors_only_for_the_origins_it_was_told_to_trust() {
+    let trusted = "http://localhost:5173";
+    let s = start_with(|o| o.allow_origins = vec![trusted.to_owned()]).await;
     let r = s
         .client
         .request(Method::OPTIONS, format!("{}{}", s.url, create_path(PROD_SEARCH)))
-        .header("origin", "http://localhost:5173")
+        .header("origin", trusted)
         .header("access-control-request-method", "POST")
         .header("access-control-request-headers", "authorization,content-type")
         .send()
         .await
         .expect("send");
-    assert!(r.status().is_success());
+    assert!(r.status().is_success(), "{}", r.status());
     let h = r.headers();
-    assert_eq!(h["access-control-allow-origin"], "*");
+    assert_eq!(h["access-control-allow-origin"], trusted);
     let allowed = h["access-control-allow-headers"].to_str().expect("s").to_ascii_lowercase();
     assert!(allowed.contains("authorization") && allowed.contains("content-type"), "{allowed}");
     assert!(h["access-control-allow-methods"].to_str().expect("s").contains("POST"));
-    let r = s
-        .client
-        .get(format!("{}/v2/clusters", s.url))
-        .header("origin", "https://console.example")
-        .send()
-        .await
-        .expect("send");
+    let r = s.client.get(format!("{}/v2/clusters", s.url)).header("origin", trusted).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+    assert_eq!(r.headers()["access-control-allow-origin"], trusted);
     assert!(
         r.headers()["access-control-expose-headers"].to_str().expect("s").to_ascii_lowercase().contains("retry-after")
     );
-    // config.json and the test controls are readable cross-origin too (browser tests).
+    // config.json and the test controls too (the browser tests run on another origin).
     for path in ["/config.json", "/__sim/faults"] {
-        let r =
-            s.client.get(format!("{}{path}", s.url)).header("origin", "http://127.0.0.1:9").send().await.expect("send");
-        assert_eq!(r.headers()["access-control-allow-origin"], "*", "{path}");
+        let r = s.client.get(format!("{}{path}", s.url)).header("origin", trusted).send().await.expect("send");
+        assert_eq!(r.headers()["access-control-allow-origin"], trusted, "{path}");
+    }
+    // Any other origin: refused before any handler, and no CORS header to read the refusal by.
+    for path in ["/v2/clusters", "/config.json", "/__sim/state"] {
+        let r = s
+            .client
+            .get(format!("{}{path}", s.url))
+            .bearer_auth(OWNER)
+            .header("origin", "https://evil.example")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(r.headers().get("access-control-allow-origin").is_none(), "{path}");
     }
 }
 
@@ -904,24 +911,26 @@ async fn unknown_api_paths_are_json_404s() {
     let r = s.get("/v2/nothing-here", OWNER).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.code(), 404);
-    let bad_json = s
-        .client
-        .post(format!("{}{}", s.url, create_path(PROD_SEARCH)))
-        .bearer_auth(OWNER)
-        .body("{not json")
-        .send()
-        .await
-        .expect("send");
+    let post = |body: Vec<u8>, content_type: Option<&'static str>| {
+        let mut req = s.client.post(format!("{}{}", s.url, create_path(PROD_SEARCH))).bearer_auth(OWNER).body(body);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        req.send()
+    };
+    let bad_json = post(b"{not json".to_vec(), Some("application/json")).await.expect("send");
     assert_eq!(bad_json.status(), StatusCode::BAD_REQUEST);
-    let huge = s
-        .client
-        .post(format!("{}{}", s.url, create_path(PROD_SEARCH)))
-        .bearer_auth(OWNER)
-        .body(vec![b' '; 5 * 1024 * 1024])
-        .send()
-        .await
-        .expect("send");
+    // A body a browser could send cross-origin without asking (text/plain, a form) is refused.
+    for ct in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+        let r = post(br#"{"backupType":"CLUSTER"}"#.to_vec(), ct).await.expect("send");
+        assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct:?}");
+        let v: Value = serde_json::from_str(&r.text().await.expect("body")).expect("json");
+        assert_eq!(v["code"], 415);
+    }
+    let huge = post(vec![b' '; 5 * 1024 * 1024], Some("application/json")).await.expect("send");
     assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let v: Value = serde_json::from_str(&huge.text().await.expect("body")).expect("the 413 is the JSON envelope too");
+    assert_eq!(v["code"], 413);
 }
 
 #[tokio::test]

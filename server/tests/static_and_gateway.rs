@@ -165,19 +165,47 @@ async fn gateway_forwards_to_an_upstream_simulator() {
     assert!(csp.contains(&format!("connect-src 'self' {}", upstream.url)), "{csp}");
     let v: Value = serde_json::from_str(&cfg.text().await.expect("t")).expect("json");
     assert_eq!(v, json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "gateway"}));
-    // Upstream throttling reaches the browser with its Retry-After (and CORS exposes it).
+    // Upstream throttling reaches the browser with its Retry-After.
     upstream.admin(Method::POST, "/__sim/faults", Some(json!({"rateLimitRate": 1.0, "remaining": 1}))).await.ok();
-    let r = gw
-        .client
-        .get(format!("{}/v2/projects", gw.url))
-        .bearer_auth(OWNER)
-        .header("origin", "http://elsewhere.example")
-        .send()
-        .await
-        .expect("s");
+    let r = gw.get("/v2/projects", OWNER).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers["retry-after"], "1");
+}
+
+#[tokio::test]
+async fn a_console_hosted_elsewhere_is_allowed_by_name() {
+    let upstream = start_sim().await;
+    let up = upstream.url.clone();
+    let gw = start_with(move |o| {
+        o.upstream = Some(up);
+        o.allow_origins = vec!["https://console.example".into()];
+    })
+    .await;
+    let from = |origin: &'static str| {
+        gw.client.get(format!("{}/v2/projects", gw.url)).bearer_auth(OWNER).header("origin", origin).send()
+    };
+    // The allowed origin gets CORS, and can read Retry-After on a 429.
+    upstream.admin(Method::POST, "/__sim/faults", Some(json!({"rateLimitRate": 1.0, "remaining": 1}))).await.ok();
+    let r = from("https://console.example").await.expect("s");
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(r.headers()["retry-after"], "1");
-    assert_eq!(r.headers()["access-control-allow-origin"], "*");
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://console.example");
+    assert!(r.headers()["access-control-expose-headers"].to_str().expect("h").contains("retry-after"));
+    assert_eq!(from("https://console.example").await.expect("s").status(), StatusCode::OK);
+    // Its preflight is answered; anyone else's is refused.
+    let preflight = |origin: &'static str| {
+        gw.client
+            .request(Method::OPTIONS, format!("{}/v2/clusters/{PROD_SEARCH}/backups/create", gw.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    let ok = preflight("https://console.example").await.expect("s");
+    assert_eq!(ok.headers()["access-control-allow-origin"], "https://console.example");
+    let other = preflight("https://evil.example").await.expect("s");
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(from("https://evil.example").await.expect("s").status(), StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -248,12 +276,22 @@ async fn admin_routes_answer_only_loopback_peers() {
         eprintln!("no non-loopback interface here: skipped");
         return;
     };
-    let s = start_with(|o| o.addr = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)).await;
+    let s = start_with(move |o| {
+        o.addr = std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+        o.allow_hosts = vec![ip.to_string()];
+    })
+    .await;
     let port = s.server.as_ref().map(|x| x.addr.port()).expect("port");
     let outside = format!("http://{ip}:{port}");
     let r = s.client.get(format!("{outside}/__sim/faults")).send().await.expect("send");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = s.client.post(format!("{outside}/__sim/reset")).send().await.expect("send");
+    let r = s
+        .client
+        .post(format!("{outside}/__sim/reset"))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("send");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // The API itself answers everyone; loopback still reaches the controls.
     let r = s.client.get(format!("{outside}/v2/projects")).bearer_auth(OWNER).send().await.expect("send");

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
@@ -16,7 +15,7 @@ use super::jobs::{
 use super::state::{
     Backup, BackupDb, Cluster, Collection, Database, JobKind, RestoreItem, SimState, Tier, canonical_db,
 };
-use crate::api::{ApiError, ApiResult, field, int_value, ok, parse_body, str_field};
+use crate::api::{ApiError, ApiResult, JsonBody, field, int_value, ok, str_field};
 use crate::auth::{Caller, require_manage};
 use crate::time_util::parse_iso;
 
@@ -164,9 +163,8 @@ pub async fn create(
     State(app): State<SimApp>,
     Extension(caller): Extension<Caller>,
     Path(cluster_id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = parse_body(&body)?;
     let mut st = app.sim.lock();
     let c = find_cluster(&st, &cluster_id)?.clone();
     require_manage(&caller, &cluster_id)?;
@@ -348,6 +346,7 @@ pub async fn delete(
             j.reason = "The source backup was deleted.".into();
         }
     }
+    st.fail_restores_from(&b.backup_id, now);
     st.backups.retain(|x| x.backup_id != b.backup_id);
     st.mark_dirty();
     ok(json!({ "backupId": b.backup_id, "backupName": b.backup_name }))
@@ -376,9 +375,8 @@ pub async fn restore_cluster(
     State(app): State<SimApp>,
     Extension(caller): Extension<Caller>,
     Path((cluster_id, backup_id)): Path<(String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = parse_body(&body)?;
     let mut st = app.sim.lock();
     let source = find_cluster(&st, &cluster_id)?.clone();
     require_manage(&caller, &cluster_id)?;
@@ -511,9 +509,8 @@ pub async fn restore_collection(
     State(app): State<SimApp>,
     Extension(caller): Extension<Caller>,
     Path((cluster_id, backup_id)): Path<(String, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = parse_body(&body)?;
     let mut st = app.sim.lock();
     let source = find_cluster(&st, &cluster_id)?.clone();
     require_manage(&caller, &cluster_id)?;
@@ -570,7 +567,7 @@ pub async fn restore_collection(
                 .find(|c| c.collection_name == i.src_collection)
                 .map(|c| c.size_bytes)
         })
-        .sum();
+        .fold(0u64, u64::saturating_add);
     let (now, fail_rate) = (st.now, st.fail_rate());
     let job_id = st.push_job(
         NewJob {

@@ -1,14 +1,13 @@
 //! The cluster endpoints behind each `connectAddress` (reference §5): list databases and
 //! collections. Errors are Milvus-style, not the control plane's 96xxx codes.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
 use super::SimApp;
 use super::state::{Cluster, SimState, canonical_db};
-use crate::api::{ApiError, ApiResult, ok, parse_body, str_field};
+use crate::api::{ApiError, ApiResult, JsonBody, ok, str_field};
 use crate::auth::{bearer_token, caller_for};
 
 /// A demo API key, or `db_admin:<password>` of a restored cluster (either works on a real
@@ -55,9 +54,8 @@ pub async fn list_databases(
     State(app): State<SimApp>,
     Path(cluster_id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    _body: JsonBody,
 ) -> ApiResult {
-    parse_body(&body)?;
     let st = app.sim.lock();
     let c = reachable(&st, &cluster_id, &headers)?;
     ok(Value::from(c.databases.iter().map(|d| d.name.clone()).collect::<Vec<_>>()))
@@ -67,9 +65,8 @@ pub async fn list_collections(
     State(app): State<SimApp>,
     Path(cluster_id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = parse_body(&body)?;
     let st = app.sim.lock();
     let c = reachable(&st, &cluster_id, &headers)?;
     let db_name = canonical_db(str_field(&body, &["dbName"]).unwrap_or("default"));

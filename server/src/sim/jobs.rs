@@ -122,15 +122,20 @@ impl SimState {
     /// Creates the backup record (CREATING), its job and one job per cross-region copy, which
     /// waits for the main job. The caller has checked every rule.
     pub fn start_backup(&mut self, spec: BackupSpec, now: u64, fail_rate: f64) -> Option<Started> {
-        self.next_backup_seq += 1;
-        let seq = self.next_backup_seq;
+        // Checked: the counters come from the state file (which `SimState::check` bounds).
+        let seq = self.next_backup_seq.checked_add(1)?;
         let cluster = self.cluster_mut(&spec.cluster_id)?;
-        cluster.backup_counter += 1;
+        cluster.backup_counter = cluster.backup_counter.checked_add(1)?;
         let backup_name = format!("{}_backup{}", cluster.cluster_name, cluster.backup_counter);
         let (project_id, cluster_name, region_id) =
             (cluster.project_id.clone(), cluster.cluster_name.clone(), cluster.region_id.clone());
+        self.next_backup_seq = seq;
         let backup_id = format!("backup{seq}_{}", random_id(HEX, 15));
-        let size: u64 = spec.db_collections.iter().flat_map(|d| d.collections.iter()).map(|c| c.size_bytes).sum();
+        let size = spec
+            .db_collections
+            .iter()
+            .flat_map(|d| d.collections.iter())
+            .fold(0u64, |a, c| a.saturating_add(c.size_bytes));
         let job_id = self.push_job(
             NewJob {
                 job_type: "BACKUP",
@@ -257,6 +262,28 @@ impl SimState {
             self.apply_outcome(i, success);
         }
         changed
+    }
+
+    /// Restores still running from a backup that is being deleted end FAILED, with their
+    /// effects undone as for any failed restore (a cluster that never came up is removed).
+    pub fn fail_restores_from(&mut self, deleted_backup_id: &str, now: u64) {
+        let running: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| {
+                let j = &self.jobs[i];
+                !j.status.is_terminal()
+                    && matches!(&j.kind, JobKind::RestoreCluster { backup_id, .. }
+                        | JobKind::RestoreCollection { backup_id, .. } if backup_id == deleted_backup_id)
+            })
+            .collect();
+        for i in running {
+            let job = &mut self.jobs[i];
+            job.final_progress = job.progress();
+            job.status = JobStatus::Failed;
+            job.end_time = Some(now);
+            job.advanced_at = now;
+            job.reason = format!("The backup {deleted_backup_id} was deleted while it was being restored.");
+            self.apply_outcome(i, false);
+        }
     }
 
     fn apply_outcome(&mut self, i: usize, success: bool) {

@@ -29,11 +29,16 @@ pub struct Sim {
     state_path: PathBuf,
     speed_bits: AtomicU64,
     fail_rate_bits: AtomicU64,
+    /// Numbers each changed state; the writer keeps the number of the last one on disk.
+    generation: AtomicU64,
+    written: Mutex<u64>,
+    _lock: persistence::StateLock,
 }
 
 /// The locked state, advanced to "now" on acquisition; saved on drop if anything changed.
 pub struct Guard<'a> {
-    state: MutexGuard<'a, SimState>,
+    /// Always `Some` until drop, which releases the lock before writing the file.
+    state: Option<MutexGuard<'a, SimState>>,
     sim: &'a Sim,
     pub now: u64,
     dirty: bool,
@@ -54,32 +59,54 @@ impl Guard<'_> {
 impl Deref for Guard<'_> {
     type Target = SimState;
     fn deref(&self) -> &SimState {
-        &self.state
+        self.state.as_ref().expect("present until drop")
     }
 }
 
 impl DerefMut for Guard<'_> {
     fn deref_mut(&mut self) -> &mut SimState {
-        &mut self.state
+        self.state.as_mut().expect("present until drop")
     }
 }
 
 impl Drop for Guard<'_> {
+    /// A change is on disk before the request that made it is answered, but the file is written
+    /// after the state's lock is released: under it only a copy is taken, so other requests
+    /// wait for a clone, not for the disk. Writers go one at a time, and a copy older than
+    /// the one on disk is skipped (the newer one holds its change too).
     fn drop(&mut self) {
-        if self.dirty {
-            // Saved while still holding the lock, so files are written in change order.
-            if let Err(e) = persistence::save(&self.sim.state_path, &self.state) {
-                eprintln!("warning: cannot save the state to {}: {e}", self.sim.state_path.display());
-            }
+        let Some(state) = self.state.take() else { return };
+        if !self.dirty {
+            return;
+        }
+        let generation = self.sim.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let copy = state.clone();
+        drop(state);
+        let mut written = self.sim.written.lock().unwrap_or_else(|e| e.into_inner());
+        if *written >= generation {
+            return;
+        }
+        match persistence::encode(&copy).and_then(|json| persistence::save(&self.sim.state_path, &json)) {
+            Ok(()) => *written = generation,
+            Err(e) => eprintln!("warning: cannot save the state to {}: {e}", self.sim.state_path.display()),
         }
     }
 }
 
 impl Sim {
     /// Loads the state file, or seeds (and saves) a fresh world when there is none or on reset.
+    /// Takes the state file's lock first: a second server on the same file stops here.
     pub fn open(state_path: PathBuf, reset: bool, speed: f64, fail_rate: f64) -> Result<Arc<Self>, LoadError> {
+        let lock = persistence::lock(&state_path)?;
         let now = now_ms();
-        let loaded = if reset { None } else { persistence::load(&state_path)? };
+        let loaded = if reset {
+            if let Some(kept) = persistence::set_aside(&state_path, now / 1000)? {
+                eprintln!("--reset: the previous state is kept as {}", kept.display());
+            }
+            None
+        } else {
+            persistence::load(&state_path)?
+        };
         let fresh = loaded.is_none();
         let state = loaded.unwrap_or_else(|| seed::seed(now));
         let sim = Arc::new(Self {
@@ -87,6 +114,9 @@ impl Sim {
             state_path,
             speed_bits: AtomicU64::new(speed.to_bits()),
             fail_rate_bits: AtomicU64::new(fail_rate.to_bits()),
+            generation: AtomicU64::new(0),
+            written: Mutex::new(0),
+            _lock: lock,
         });
         {
             let mut g = sim.lock();
@@ -119,7 +149,7 @@ impl Sim {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = now_ms();
         let dirty = state.advance(now, self.speed());
-        Guard { state, sim: self, now, dirty }
+        Guard { state: Some(state), sim: self, now, dirty }
     }
 
     /// The background beat: jobs, expiry, schedules (reads also advance jobs on their own).

@@ -1,7 +1,6 @@
 //! Get/Set Backup Policy (reference §2.8, §2.9). Enabling runs a first AUTO backup at once.
 
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
@@ -9,7 +8,7 @@ use super::SimApp;
 use super::backups::check_copy_regions;
 use super::clusters::{find_cluster, require_dedicated};
 use super::state::{Policy, PolicyCopy};
-use crate::api::{ApiError, ApiResult, field, int_value, ok, parse_body, str_field};
+use crate::api::{ApiError, ApiResult, JsonBody, field, int_value, ok, str_field};
 use crate::auth::{Caller, require_manage};
 
 pub async fn get_policy(State(app): State<SimApp>, Path(cluster_id): Path<String>) -> ApiResult {
@@ -83,9 +82,8 @@ pub async fn set_policy(
     State(app): State<SimApp>,
     Extension(caller): Extension<Caller>,
     Path(cluster_id): Path<String>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> ApiResult {
-    let body = parse_body(&body)?;
     let mut st = app.sim.lock();
     let c = find_cluster(&st, &cluster_id)?.clone();
     require_manage(&caller, &cluster_id)?;

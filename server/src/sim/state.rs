@@ -8,8 +8,13 @@ use serde_json::{Value, json};
 
 use crate::time_util::iso;
 
-/// Bumped whenever the layout changes: an older file is replaced by the seed (with a warning).
+/// Bumped whenever the layout changes: a file of another layout is refused at start (`--reset`
+/// sets it aside and starts from the seed).
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The largest counter, size or time a state file may hold: JSON's safe integers, so that no
+/// sum or increment of them overflows.
+pub const MAX_NUMBER: u64 = (1 << 53) - 1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -23,6 +28,25 @@ pub struct SimState {
     pub jobs: Vec<Job>,
     /// Numbers the `backupN_` prefix of backup ids.
     pub next_backup_seq: u64,
+}
+
+impl SimState {
+    /// Numbers read from a file are bounded before anything adds to them.
+    pub fn check(&self) -> Result<(), String> {
+        let too_big = |what: &str, v: u64| (v > MAX_NUMBER).then(|| format!("{what} is {v}, above {MAX_NUMBER}"));
+        let mut problems = vec![too_big("nextBackupSeq", self.next_backup_seq)];
+        for c in &self.clusters {
+            problems.push(too_big(&format!("backupCounter of {}", c.cluster_id), c.backup_counter));
+            for col in c.databases.iter().flat_map(|d| &d.collections) {
+                problems.push(too_big(&format!("sizeBytes of {}", col.name), col.size_bytes));
+                problems.push(too_big(&format!("rowCount of {}", col.name), col.row_count));
+            }
+        }
+        match problems.into_iter().flatten().next() {
+            Some(p) => Err(p),
+            None => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,7 +94,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn size_bytes(&self) -> u64 {
-        self.databases.iter().flat_map(|d| d.collections.iter()).map(|c| c.size_bytes).sum()
+        self.databases.iter().flat_map(|d| d.collections.iter()).fold(0, |a, c| a.saturating_add(c.size_bytes))
     }
 
     pub fn database(&self, name: &str) -> Option<&Database> {

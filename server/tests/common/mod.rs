@@ -89,10 +89,12 @@ impl TestServer {
     }
 
     pub async fn send(&self, method: reqwest::Method, path: &str, key: Option<&str>, body: Option<Value>) -> Reply {
-        let mut req = self.client.request(method, format!("{}{path}", self.url));
+        let mut req = self.client.request(method.clone(), format!("{}{path}", self.url));
         if let Some(k) = key {
             req = req.bearer_auth(k);
         }
+        // As the CLIs do: every POST carries a JSON body, `{}` when there is nothing to say.
+        let body = body.or_else(|| (method == reqwest::Method::POST).then(|| serde_json::json!({})));
         if let Some(b) = body {
             req = req.header("content-type", "application/json").body(serde_json::to_vec(&b).expect("json"));
         }
