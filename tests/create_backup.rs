@@ -7,17 +7,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use api_types::{Cluster, DeployConfig};
+use api_types::Cluster;
 use backup_console::api::ApiClient;
 use backup_console::components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use backup_console::components::toasts::ToastRegion;
-use backup_console::state::Connection;
-use backup_console::state::jobs::Jobs;
-use backup_console::state::roles::Roles;
 use backup_console::state::settings::ApiKey;
-use backup_console::state::toasts::Toasts;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
+use leptos_router::components::Router;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -52,15 +49,9 @@ fn mount_console(host: &Host, key: &'static str) -> (leptos::mount::UnmountHandl
     let slot = Rc::new(Cell::new(None));
     let out = slot.clone();
     let handle = mount_to(host.el(), move || {
-        let conn = Connection::provide();
-        conn.deploy.set(Some(DeployConfig::default()));
-        conn.user_base_url.set(Some(SIM_URL.to_owned()));
-        conn.key.set(Some(ApiKey::parse(key).unwrap()));
-        let toasts = Toasts::provide();
-        Roles::provide();
-        Jobs::provide(conn, toasts);
-        out.set(Some(CreateBackupTarget::provide()));
-        view! { <CreateBackupHost/> <ToastRegion/> }
+        out.set(Some(provide_console(key).0));
+        // The host closes the dialog on navigation, so it lives in a router, as in the app.
+        view! { <Router><CreateBackupHost/> <ToastRegion/></Router> }
     });
     (handle, slot.get().unwrap())
 }
@@ -87,6 +78,11 @@ fn create_button(host: &Host) -> web_sys::HtmlButtonElement {
     host.el().query_selector("dialog footer button[type=submit]").unwrap().expect("the Create button").unchecked_into()
 }
 
+/// Create does nothing now (aria-disabled: it stays focusable, so focus is never lost).
+fn blocked(host: &Host) -> bool {
+    create_button(host).get_attribute("aria-disabled").as_deref() == Some("true")
+}
+
 async fn open(host: &Host, target: CreateBackupTarget, id: &str) {
     target.open(cluster(id).await);
     until("the dialog opens", || dialog(host).is_some_and(|d| d.open())).await;
@@ -102,7 +98,7 @@ async fn cluster_scope_on_a_dedicated_cluster_creates_one_backup() {
     let d = dialog(&host).unwrap();
     assert_eq!(d.get_attribute("aria-labelledby").as_deref(), Some("create-backup-title"));
     assert_eq!(host.text_of("#create-backup-title"), "Create Backup");
-    until("the checks pass", || !create_button(&host).disabled()).await;
+    until("the checks pass", || !blocked(&host)).await;
     assert_eq!(line(&host, "Dedicated cluster").0, "OK");
     assert_eq!(line(&host, "Role allowed to create backups").0, "Not known");
     assert!(host.by_label("Cluster").checked(), "cluster scope is the default");
@@ -145,14 +141,14 @@ async fn collection_scope_with_a_database_switch_and_search() {
     choose(&db, "catalog");
     until("the catalog collections", || host.text().contains("0 of 3 collections selected")).await;
     assert!(host.text().contains("The database changed: 3 selected collections were cleared."));
-    assert!(create_button(&host).disabled(), "nothing chosen yet");
+    assert!(blocked(&host), "nothing chosen yet");
 
     type_into(&host.by_label("Search collections"), "");
     tick().await;
     host.by_label("products").click();
     host.by_label("sku_embeddings").click();
     tick().await;
-    until("enabled", || !create_button(&host).disabled()).await;
+    until("enabled", || !blocked(&host)).await;
     create_button(&host).click();
     until("the dialog closes", || dialog(&host).is_none()).await;
     let sent = create_requests(PROD_SEARCH).await;
@@ -176,8 +172,13 @@ async fn free_and_serverless_clusters_are_gated_with_their_fixes() {
     assert!(detail.contains("Free"), "{detail}");
     assert!(fix.unwrap().contains(FREE), "the Upgrade link names the cluster");
     assert!(host.el().query_selector(".checklist a").unwrap().unwrap().text_content().unwrap().contains("Upgrade"));
-    assert!(create_button(&host).disabled());
-    assert_eq!(host.text_of("#create-backup-reason"), detail, "the reason is on screen");
+    assert!(blocked(&host));
+    // The reason is said once, in the checklist; beside the button, a pointer to it.
+    assert_eq!(host.text_of("#create-backup-reason"), "Create is unavailable: see “Dedicated cluster” above.");
+    assert!(detail.contains("Free clusters cannot be backed up"), "{detail}");
+    // Nothing to choose or pay for a cluster that cannot be backed up.
+    assert!(host.try_by_label("Collection").is_none(), "no scope picker");
+    assert!(!host.text().contains("per month"), "no estimate: {}", host.text());
     host.button("Cancel").click();
     until("closed", || dialog(&host).is_none()).await;
 
@@ -186,7 +187,7 @@ async fn free_and_serverless_clusters_are_gated_with_their_fixes() {
     assert_eq!(state, "Blocked");
     assert!(fix.unwrap().contains("migrate"));
     assert!(host.text().contains("Migrate to a Dedicated cluster"));
-    assert!(create_button(&host).disabled());
+    assert!(blocked(&host));
     assert!(create_requests(SERVERLESS).await.is_empty());
     drop(handle);
 }
@@ -209,10 +210,10 @@ async fn a_running_manual_backup_blocks_until_it_finishes() {
     until("the manual line blocks", || line(&host, "One manual backup at a time").0 == "Blocked").await;
     let (_, detail, _) = line(&host, "One manual backup at a time");
     assert!(detail.contains(&started.backup_name), "{detail}");
-    assert!(create_button(&host).disabled());
+    assert!(blocked(&host));
 
     sim(&format!("/__sim/jobs/{}/finish", started.job_id), Some(json!({}))).await;
-    until("the dialog follows it and enables Create", || !create_button(&host).disabled()).await;
+    until("the dialog follows it and enables Create", || !blocked(&host)).await;
     assert_eq!(line(&host, "One manual backup at a time").0, "OK");
     drop(handle);
 }
@@ -223,7 +224,7 @@ async fn a_permission_error_makes_the_role_line_definite() {
     let host = Host::new();
     let (handle, target) = mount_console(&host, "demo-readonly-key");
     open(&host, target, STAGING_MAIN).await;
-    until("enabled", || !create_button(&host).disabled()).await;
+    until("enabled", || !blocked(&host)).await;
     assert_eq!(line(&host, "Role allowed to create backups").0, "Not known");
 
     create_button(&host).click();
@@ -232,7 +233,7 @@ async fn a_permission_error_makes_the_role_line_definite() {
     let (state, detail, _) = line(&host, "Role allowed to create backups");
     assert_eq!(state, "Blocked");
     assert!(detail.contains("Organization Owner") && detail.contains("Project Admin"), "{detail}");
-    assert!(create_button(&host).disabled());
+    assert!(blocked(&host));
     drop(handle);
 }
 
@@ -243,7 +244,7 @@ async fn a_double_click_sends_one_request() {
     let host = Host::new();
     let (handle, target) = mount_console(&host, "demo-owner-key");
     open(&host, target, STAGING_MAIN).await;
-    until("enabled", || !create_button(&host).disabled()).await;
+    until("enabled", || !blocked(&host)).await;
 
     let button = create_button(&host);
     button.click();
@@ -274,16 +275,18 @@ async fn an_api_error_keeps_the_form() {
     until("the collections load", || host.try_by_label("golden_queries").is_some()).await;
     host.by_label("golden_queries").click();
     tick().await;
-    until("enabled", || !create_button(&host).disabled()).await;
+    until("enabled", || !blocked(&host)).await;
 
     create_button(&host).click();
     until("the error", || host.el().query_selector("dialog [role=alert]").unwrap().is_some()).await;
+    // A 5xx leaves the outcome unknown: the console looked, found nothing new, and says so.
+    until("the check", || host.text().contains("No backup was made")).await;
     assert!(host.text().contains("internal error"), "{}", host.text());
     assert!(dialog(&host).unwrap().open());
     assert!(host.by_label("Collection").checked());
     assert!(host.by_label("golden_queries").checked(), "the choice is kept");
     // The fault is gone: the same click now works.
-    until("enabled again", || !create_button(&host).disabled()).await;
+    until("enabled again", || !blocked(&host)).await;
     create_button(&host).click();
     until("the dialog closes", || dialog(&host).is_none()).await;
     assert_eq!(create_requests(STAGING_MAIN).await.len(), 2);

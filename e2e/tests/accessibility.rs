@@ -62,7 +62,7 @@ async fn every_page_and_dialog_state_has_no_wcag_violations() -> Result<(), Erro
     b.color_scheme("light").await?;
     b.client.goto(&format!("{}/clusters", server.url)).await?;
     b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
-    b.wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@disabled)]"))
+    b.wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@aria-disabled)]"))
         .await?
         .click()
         .await?;

@@ -29,7 +29,7 @@ async fn to_clusters(b: &Browser, server: &Server, key: &str) -> Result<(), Erro
 
 async fn create_disabled(b: &Browser) -> Result<bool, Error> {
     let button = b.client.find(Locator::XPath(&format!("{DIALOG}//button[@type='submit']"))).await?;
-    Ok(button.attr("disabled").await?.is_some())
+    Ok(button.attr("aria-disabled").await?.as_deref() == Some("true"))
 }
 
 #[tokio::test]
@@ -43,8 +43,11 @@ async fn free_and_serverless_gates_show_their_fixes() -> Result<(), Error> {
         let upgrade = b.client.find(Locator::XPath(&format!("{DIALOG}//a[normalize-space()='Upgrade']"))).await?;
         assert!(upgrade.attr("href").await?.unwrap_or_default().contains("in03-6b1d9e4a2c7f008"));
         assert!(create_disabled(&b).await?);
+        // The reason is said once, on its checklist line; beside Create, a pointer to it.
         let reason = b.client.find(Locator::Id("create-backup-reason")).await?.text().await?;
-        assert!(reason.contains("Free clusters cannot be backed up"), "{reason}");
+        assert!(reason.contains("“Dedicated cluster”"), "{reason}");
+        let dialog_text = b.client.find(Locator::XPath(DIALOG)).await?.text().await?;
+        assert!(dialog_text.contains("Free clusters cannot be backed up"), "{dialog_text}");
         b.client.find(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Cancel']"))).await?.click().await?;
 
         b.client.find(Locator::XPath(&opener("staging-serverless"))).await?.click().await?;
@@ -68,7 +71,7 @@ async fn a_manual_backup_blocks_the_next_until_it_finishes() -> Result<(), Error
     let outcome = async {
         to_clusters(&b, &server, "demo-owner-key").await?;
         b.client.find(Locator::XPath(&opener("staging-main"))).await?.click().await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]")))
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]")))
             .await?
             .click()
             .await?;
@@ -87,7 +90,7 @@ async fn a_manual_backup_blocks_the_next_until_it_finishes() -> Result<(), Error
         // The job ends; the open dialog notices by itself and enables Create.
         sim(&server, "POST", &format!("/__sim/jobs/{job_id}/finish"), Some(&json!({}))).await?;
         b.wait_for(Locator::XPath(&line_state("One manual backup at a time", "OK"))).await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]"))).await?;
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]"))).await?;
         Ok(())
     }
     .await;
@@ -104,17 +107,20 @@ async fn a_read_only_key_sees_everything_and_learns_why_it_cannot_create() -> Re
         assert_eq!(rows.len(), 8, "everything is visible");
         b.client.find(Locator::XPath(&opener("staging-main"))).await?.click().await?;
         b.wait_for(Locator::XPath(&line_state("Role allowed to create backups", "Not known"))).await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]")))
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]")))
             .await?
             .click()
             .await?;
         let alert = b.wait_for(Locator::XPath(&format!("{DIALOG}//*[@role='alert']"))).await?;
         let text = alert.text().await?;
-        assert!(text.contains("Organization Owner or Project Admin"), "{text}");
+        assert!(text.contains("may not create backups"), "{text}");
         b.wait_for(Locator::XPath(&line_state("Role allowed to create backups", "Blocked"))).await?;
         assert!(create_disabled(&b).await?, "no action is enabled once the role is known");
+        // Who may, said once: on the role line; beside Create, a pointer to it.
+        let dialog_text = b.client.find(Locator::XPath(DIALOG)).await?.text().await?;
+        assert_eq!(dialog_text.matches("Organization Owner").count(), 1, "{dialog_text}");
         let reason = b.client.find(Locator::Id("create-backup-reason")).await?.text().await?;
-        assert!(reason.contains("Organization Owner"), "the reason is on screen: {reason}");
+        assert!(reason.contains("“Role allowed to create backups”"), "the reason is on screen: {reason}");
         Ok(())
     }
     .await;
@@ -146,14 +152,14 @@ async fn faults_give_clear_errors_keep_input_and_recover() -> Result<(), Error> 
         b.client.find(Locator::XPath(&format!("{DIALOG}//label[normalize-space()='Collection']"))).await?.click().await?;
         b.wait_for(Locator::Id("backup-database")).await?.select_by_value("qa").await?;
         b.wait_for(Locator::XPath(&format!("{DIALOG}//label[normalize-space()='golden_queries']"))).await?.click().await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]"))).await?.click().await?;
         b.wait_for(Locator::XPath(&format!("{DIALOG}//*[@role='alert' and contains(., 'internal error')]"))).await?;
         let checked = b.client.execute(
             "return [...document.querySelectorAll('dialog[open] input[type=checkbox]')].filter(c => c.checked).map(c => c.parentElement.textContent.trim());",
             vec![],
         ).await?;
         assert_eq!(checked, json!(["golden_queries"]), "the choice is kept");
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@disabled)]"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]"))).await?.click().await?;
         b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?;
         Ok(())
     }

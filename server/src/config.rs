@@ -22,11 +22,13 @@ impl Mode {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ConsoleConfig {
     pub mode: Mode,
     /// True only in gateway mode with --api-key-file: the browser then sends no key.
     pub server_holds_key: bool,
+    /// Origins besides this one that the CSP lets the console call (`--connect-origin`).
+    pub connect_origins: std::sync::Arc<Vec<String>>,
 }
 
 pub async fn handler(State(cfg): State<ConsoleConfig>) -> impl IntoResponse {
@@ -37,6 +39,8 @@ pub async fn handler(State(cfg): State<ConsoleConfig>) -> impl IntoResponse {
             "apiBaseUrl": null,
             "serverHoldsKey": cfg.server_holds_key,
             "mode": cfg.mode.as_str(),
+            // Any other base URL would be blocked by this server's Content-Security-Policy.
+            "connectOrigins": *cfg.connect_origins,
         })),
     )
 }

@@ -32,6 +32,12 @@ pub struct FaultConfig {
     /// If set, only this many more faults are injected, then all shares drop to 0 (latency
     /// stays). Lets a test break exactly N requests.
     pub remaining: Option<u64>,
+    /// Run the handler first, then add the latency and the fault: the request takes effect
+    /// (a backup is made) but its answer is late or lost, as after a time-out or a 5xx from a
+    /// proxy.
+    pub after_handler: bool,
+    /// The wait an injected 429 asks for (`Retry-After`); 0 means 1 s.
+    pub retry_after_secs: u64,
 }
 
 impl FaultConfig {
@@ -53,6 +59,9 @@ impl FaultConfig {
             if !(0.0..=1.0).contains(&v) {
                 return Err(format!("{name} must be between 0 and 1, got {v}"));
             }
+        }
+        if self.retry_after_secs > 3_600 {
+            return Err("retryAfterSecs must be at most 3600".into());
         }
         if self.latency_ms > 600_000 {
             return Err("latencyMs must be at most 600000".into());
@@ -92,7 +101,10 @@ enum Fault {
 }
 
 /// Picks the fault for one request, and counts it against `remaining`.
-fn roll(faults: &SharedFaults, method: &str, path: &str) -> Option<(u64, Option<Fault>)> {
+/// What to do to one request: latency, the fault, whether after the handler, the 429 wait.
+type Roll = (u64, Option<Fault>, bool, u64);
+
+fn roll(faults: &SharedFaults, method: &str, path: &str) -> Option<Roll> {
     let mut cfg = faults.write().unwrap_or_else(|e| e.into_inner());
     if !cfg.is_active() || !cfg.matches(method, path) {
         return None;
@@ -124,31 +136,39 @@ fn roll(faults: &SharedFaults, method: &str, path: &str) -> Option<(u64, Option<
             cfg.malformed_rate = 0.0;
         }
     }
-    Some((cfg.latency_ms, pick))
+    Some((cfg.latency_ms, pick, cfg.after_handler, cfg.retry_after_secs.max(1)))
 }
 
 pub async fn inject(State(faults): State<SharedFaults>, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     // Preflights are answered by the CORS layer outside; never break them here.
-    let Some((latency, fault)) = roll(&faults, &method, &path) else {
+    let Some((latency, fault, after_handler, wait_secs)) = roll(&faults, &method, &path) else {
         return next.run(req).await;
     };
+    // After the handler: the request has taken effect; only its answer is late or replaced.
+    let (done, pending) = if after_handler { (Some(next.run(req).await), None) } else { (None, Some((next, req))) };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
+    let next_or_done = async move {
+        match (done, pending) {
+            (Some(response), _) => response,
+            (None, Some((next, req))) => next.run(req).await,
+            (None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    };
     match fault {
-        None => next.run(req).await,
+        None => next_or_done.await,
         Some(Fault::Error) => ApiError::http(
             StatusCode::INTERNAL_SERVER_ERROR,
             500,
             "Internal server error (injected fault). Please retry.",
         )
         .into_response(),
-        Some(Fault::RateLimit) => too_many_requests(
-            1,
-            "Too many requests (injected fault). Retry after 1 s.".into(),
-        ),
+        Some(Fault::RateLimit) => {
+            too_many_requests(wait_secs, format!("Too many requests (injected fault). Retry after {wait_secs} s."))
+        }
         Some(Fault::Html) => (
             StatusCode::BAD_GATEWAY,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],

@@ -66,6 +66,9 @@ pub struct Options {
     pub allow_origins: Vec<String>,
     /// Host names besides localhost, 127.0.0.1, [::1] and the listen address (`--allow-host`).
     pub allow_hosts: Vec<String>,
+    /// API origins besides its own that the console it serves may call (`--connect-origin`):
+    /// the CSP's `connect-src` and `config.json` list them, so Settings can refuse the others.
+    pub connect_origins: Vec<String>,
     /// Gateway: where the data plane may go besides the upstream's own domains.
     pub data_plane: gateway::DataPlaneRules,
     pub limits: Limits,
@@ -105,6 +108,7 @@ impl Options {
             log_requests: false,
             allow_origins: Vec::new(),
             allow_hosts: Vec::new(),
+            connect_origins: Vec::new(),
             data_plane: gateway::DataPlaneRules::default(),
             limits: Limits::default(),
         }
@@ -212,9 +216,20 @@ pub async fn start(opts: Options) -> Result<Server, StartError> {
             (Mode::Simulator, false, Some(sim), None)
         }
     };
-    let csp = security_headers::content_security_policy(&hashes, upstream_origin.as_deref());
+    let connect_origins = opts
+        .connect_origins
+        .iter()
+        .map(|o| {
+            access::canonical_origin(o)
+                .ok_or_else(|| format!("--connect-origin {o} is not an origin (scheme://host[:port], no path)"))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(StartError::Invalid)?;
+    let mut csp_origins: Vec<String> = upstream_origin.into_iter().collect();
+    csp_origins.extend(connect_origins.iter().cloned());
+    let csp = security_headers::content_security_policy(&hashes, &csp_origins);
     let files = static_files::StaticFiles::new(opts.dist.clone());
-    let console_config = ConsoleConfig { mode, server_holds_key: holds_key };
+    let console_config = ConsoleConfig { mode, server_holds_key: holds_key, connect_origins: Arc::new(csp_origins) };
     app = app.route("/config.json", get(config::handler).with_state(console_config)).fallback(move |req: Request| {
         let files = files.clone();
         async move { static_files::handler(axum::extract::State(files), req).await }

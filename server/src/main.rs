@@ -81,6 +81,11 @@ struct Cli {
     /// repeat or separate with commas. Other names are refused (DNS rebinding).
     #[arg(long, value_delimiter = ',')]
     allow_host: Vec<String>,
+    /// An API origin besides this server that the console it serves may call, when a person
+    /// points Settings at another API (which must then allow this origin by CORS): added to the
+    /// Content-Security-Policy's connect-src and listed in config.json; repeatable.
+    #[arg(long, value_delimiter = ',')]
+    connect_origin: Vec<String>,
     /// Gateway: a domain whose hosts the data plane may call besides the upstream's own (for
     /// https://api.cloud.zilliz.com: zilliz.com and zillizcloud.com); repeatable.
     #[arg(long, value_delimiter = ',', requires = "upstream")]
@@ -130,12 +135,14 @@ async fn main() -> ExitCode {
             malformed_rate: cli.fault_malformed_rate,
             endpoints: cli.fault_endpoints.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
             remaining: None,
+            ..FaultConfig::default()
         },
         upstream: cli.upstream.clone(),
         api_key,
         log_requests: cli.log_requests,
         allow_origins: cli.allow_origin.clone(),
         allow_hosts: cli.allow_host.clone(),
+        connect_origins: cli.connect_origin.clone(),
         data_plane: DataPlaneRules {
             extra_domains: cli.dataplane_domain.clone(),
             allow_http: cli.dataplane_allow_http,

@@ -36,11 +36,11 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     out
 }
 
-pub fn content_security_policy(script_hashes: &[String], upstream_origin: Option<&str>) -> String {
+pub fn content_security_policy(script_hashes: &[String], connect_origins: &[String]) -> String {
     let mut script_src = vec!["'self'".to_string(), "'wasm-unsafe-eval'".to_string()];
     script_src.extend(script_hashes.iter().cloned());
     let mut connect_src = vec!["'self'".to_string()];
-    connect_src.extend(upstream_origin.map(str::to_string));
+    connect_src.extend(connect_origins.iter().cloned());
     format!(
         "default-src 'none'; script-src {}; style-src 'self'; img-src 'self' data:; font-src 'self'; \
          manifest-src 'self'; connect-src {}; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -84,7 +84,7 @@ mod tests {
         let expected =
             base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"import init from '/app.js';init();"));
         assert_eq!(hashes[0], format!("'sha256-{expected}'"));
-        let csp = content_security_policy(&hashes, Some("https://api.cloud.zilliz.com"));
+        let csp = content_security_policy(&hashes, &["https://api.cloud.zilliz.com".to_owned()]);
         assert!(csp.contains("connect-src 'self' https://api.cloud.zilliz.com"));
         assert!(csp.contains("'wasm-unsafe-eval'"));
     }

@@ -961,3 +961,20 @@ async fn deleting_a_backup_cancels_its_pending_copies() {
     assert_eq!(c["status"], "CANCELED");
     assert!(c["reason"].as_str().is_some_and(|r| r.contains("deleted")));
 }
+
+#[tokio::test]
+async fn connect_origins_reach_the_csp_and_config_json() {
+    let s = start_with(|o| o.connect_origins = vec!["https://API.example.com/".to_owned()]).await;
+    let r = s.client.get(format!("{}/config.json", s.url)).send().await.expect("send");
+    let csp = r.headers()["content-security-policy"].to_str().expect("csp").to_owned();
+    assert!(csp.contains("connect-src 'self' https://api.example.com;"), "{csp}");
+    let v: Value = serde_json::from_str(&r.text().await.expect("text")).expect("json");
+    assert_eq!(v["connectOrigins"], json!(["https://api.example.com"]));
+    // Without the flag the list is there and empty: Settings then allows only this origin.
+    let plain = start_sim().await;
+    let v: Value = serde_json::from_str(
+        &plain.client.get(format!("{}/config.json", plain.url)).send().await.expect("s").text().await.expect("t"),
+    )
+    .expect("json");
+    assert_eq!(v["connectOrigins"], json!([]));
+}

@@ -97,7 +97,7 @@ async fn serves_the_console_with_types_cache_and_fallback() {
     let cfg = raw_get(&s, "/config.json", &[]).await;
     assert_eq!(cfg.headers()["cache-control"], "no-cache");
     let v: Value = serde_json::from_str(&cfg.text().await.expect("t")).expect("json");
-    assert_eq!(v, json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "simulator"}));
+    assert_eq!(v, json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "simulator", "connectOrigins": []}));
     assert_eq!(
         s.client.post(format!("{}/backups", s.url)).send().await.expect("s").status(),
         StatusCode::METHOD_NOT_ALLOWED
@@ -117,7 +117,12 @@ async fn without_dist_the_api_still_works() {
 async fn gateway_forwards_to_an_upstream_simulator() {
     let upstream = start_sim().await;
     let up = upstream.url.clone();
-    let gw = start_with(move |o| o.upstream = Some(up)).await;
+    // The upstream simulator names plain-http loopback addresses for its clusters' data plane.
+    let gw = start_with(move |o| {
+        o.upstream = Some(up);
+        o.data_plane.allow_http = true;
+    })
+    .await;
     // Same answers, Authorization passed through untouched.
     let via = gw.get("/v2/clusters?pageSize=100", READONLY).await;
     let direct = upstream.get("/v2/clusters?pageSize=100", READONLY).await;
@@ -164,7 +169,11 @@ async fn gateway_forwards_to_an_upstream_simulator() {
     let csp = cfg.headers()["content-security-policy"].to_str().expect("csp").to_string();
     assert!(csp.contains(&format!("connect-src 'self' {}", upstream.url)), "{csp}");
     let v: Value = serde_json::from_str(&cfg.text().await.expect("t")).expect("json");
-    assert_eq!(v, json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "gateway"}));
+    // The upstream is in the CSP's connect-src, so config.json lists it for Settings.
+    assert_eq!(
+        v,
+        json!({"apiBaseUrl": null, "serverHoldsKey": false, "mode": "gateway", "connectOrigins": [upstream.url.clone()]})
+    );
     // Upstream throttling reaches the browser with its Retry-After.
     upstream.admin(Method::POST, "/__sim/faults", Some(json!({"rateLimitRate": 1.0, "remaining": 1}))).await.ok();
     let r = gw.get("/v2/projects", OWNER).await;
@@ -215,6 +224,7 @@ async fn gateway_with_a_server_held_key() {
     let gw = start_with(move |o| {
         o.upstream = Some(up);
         o.api_key = Some(ADMIN.into());
+        o.data_plane.allow_http = true;
     })
     .await;
     let v: Value =

@@ -1,5 +1,11 @@
 //! How an API error is shown: what happened, what to do, and the raw details behind a toggle.
+//!
+//! The message never promises what the console will not do: after a 429 the "Try again"
+//! button counts down the wait the API asked for (`Retry-After`), and nothing retries by itself.
 
+use std::time::Duration;
+
+use leptos::leptos_dom::helpers::{IntervalHandle, set_interval_with_handle};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, ErrorKind};
@@ -14,12 +20,49 @@ pub fn ErrorPanel(
     let to_settings =
         matches!(error.kind, ErrorKind::Unauthorized | ErrorKind::Network | ErrorKind::NotJson | ErrorKind::BadShape);
     let details = error.details();
+    let wait = if error.kind == ErrorKind::RateLimited { error.retry_after_secs.unwrap_or(0) } else { 0 };
+    let remaining = RwSignal::new(wait);
+    if wait > 0 && retry.is_some() {
+        let ticker = StoredValue::new(None::<IntervalHandle>);
+        let tick = move || {
+            remaining.update(|r| *r = r.saturating_sub(1));
+            if remaining.get_untracked() == 0
+                && let Some(h) = ticker.try_update_value(Option::take).flatten()
+            {
+                h.clear();
+            }
+        };
+        if let Ok(h) = set_interval_with_handle(tick, Duration::from_secs(1)) {
+            ticker.set_value(Some(h));
+        }
+        on_cleanup(move || {
+            if let Some(h) = ticker.try_update_value(Option::take).flatten() {
+                h.clear();
+            }
+        });
+    }
     view! {
-        <div class="error-panel" role="alert">
-            <p class="error-title">{error.title()}</p>
-            <p class="error-action">{error.action()}</p>
+        <div class="error-panel">
+            // Only what happened and what to do is announced; the countdown below is not, or
+            // a screen reader would hear every second.
+            <div role="alert">
+                <p class="error-title">{error.title()}</p>
+                <p class="error-action">{error.action()}</p>
+            </div>
             <div class="error-buttons">
-                {retry.map(|r| view! { <button type="button" on:click=move |_| r.run(())>"Try again"</button> })}
+                {retry.map(|r| view! {
+                    // aria-disabled, not disabled: the button keeps focus while it waits.
+                    <button
+                        type="button"
+                        aria-disabled=move || (remaining.get() > 0).then_some("true")
+                        on:click=move |_| if remaining.get_untracked() == 0 { r.run(()) }
+                    >
+                        {move || match remaining.get() {
+                            0 => "Try again".to_owned(),
+                            s => format!("Try again in {s} s"),
+                        }}
+                    </button>
+                })}
                 {to_settings.then(|| view! { <a class="button-link" href="/settings">"Open Settings"</a> })}
             </div>
             {(!details.is_empty()).then(|| view! {

@@ -46,7 +46,7 @@ pub fn JobTable(
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
-        <DataTable label="Jobs" class="jobs-table" columns=vec!["Job ID", "Type", "Cluster", "Status", "Progress", "Started", "Ended", "Duration"]>
+        <DataTable label="Jobs" class="jobs-table" columns=vec!["Job ID", "Type", "Cluster", "Backup", "Status", "Progress", "Started", "Ended", "Duration"]>
             <For each=move || ids.get() key=|id| id.clone() let:id>
                 <JobRow id selected/>
             </For>
@@ -81,11 +81,13 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
     view! {
         <tr class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
             <th scope="row">
-                <a href=format!("/jobs/{id}")><code>{id.clone()}</code></a>
+                <a href=format!("/jobs/{id}")><code class="job-id">{id.clone()}</code></a>
                 <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>"Copy"</button>
             </th>
             <td>{move || entry.with(|e| e.kind.label())}</td>
             <td>{move || entry.with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })}</td>
+            // Which backup the job makes or restores from: the row names what it is about.
+            <td>{move || entry.with(|e| if e.backup_name.is_empty() { e.backup_id.clone() } else { e.backup_name.clone() })}</td>
             <td>{move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled()/> })}</td>
             <td>{move || entry.with(|e| view! { <ProgressCell entry=e.clone()/> })}</td>
             <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone()/> }))}</td>
@@ -121,12 +123,17 @@ fn StatusCell(entry: JobEntry, stalled_since: Option<u64>) -> impl IntoView {
 #[component]
 fn ProgressCell(entry: JobEntry) -> impl IntoView {
     let pct = entry.last.as_ref().and_then(|j| j.progress);
+    // A failed job's bar stops at its last value in the failure colour, not the running blue.
+    let class = match entry.last.as_ref().map(|j| &j.status) {
+        Some(JobStatus::Failed) => "progress progress-failed",
+        _ => "progress",
+    };
     let label = format!("Progress of job {}", entry.job_id);
     match pct {
         // A native <progress>: role progressbar with its value, and no inline style (the CSP
         // forbids style attributes).
         Some(p) => view! {
-            <progress class="progress" max="100" value=p.to_string() aria-label=label>{format!("{p}%")}</progress>
+            <progress class=class max="100" value=p.to_string() aria-label=label>{format!("{p}%")}</progress>
             <span class="progress-text">{format!("{p}%")}</span>
         }
         .into_any(),

@@ -1,6 +1,6 @@
 //! `/clusters/:id`: one cluster, its backups, and its "Create Backup" button.
 
-use api_types::{BackupPage, Cluster};
+use api_types::{BackupPage, Cluster, Tier};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -10,6 +10,7 @@ use crate::components::create_backup::CreateBackupTarget;
 use crate::components::status_badge::StatusBadge;
 use crate::components::{error_panel::ErrorPanel, needs_key::NeedsKey};
 use crate::pages::backups::BackupTable;
+use crate::rules::eligibility::{MIGRATE_DOCS_URL, UPGRADE_DOCS_URL};
 use crate::rules::format;
 use crate::state::Connection;
 use crate::state::jobs::Jobs;
@@ -83,8 +84,61 @@ fn ClusterSummary(cluster: Cluster) -> impl IntoView {
             <div><dt>"Tier"</dt><dd>{tier_label(&cluster)}</dd></div>
             <div><dt>"Status"</dt><dd><StatusBadge label=cluster.status.label().to_owned() tone/></dd></div>
             <div><dt>"Region"</dt><dd>{cluster.region_id.clone()}</dd></div>
-            <div><dt>"CU"</dt><dd>{format!("{} × {}", cluster.cu_size.unwrap_or(0), if cluster.cu_type.is_empty() { "—" } else { &cluster.cu_type })}</dd></div>
+            <div><dt>"CU"</dt><dd>{cu_text(&cluster)}</dd></div>
             <div><dt>"Storage"</dt><dd>{cluster.storage_size.map(format::bytes).unwrap_or_else(|| "—".into())}</dd></div>
         </dl>
+        {(cluster.tier() != Tier::Dedicated).then(|| view! { <UpgradeNotes tier=cluster.tier()/> })}
+    }
+}
+
+/// "2 × Performance-optimized"; a dash when the API gives no size (Free, Serverless).
+fn cu_text(c: &Cluster) -> String {
+    match (c.cu_size.filter(|n| *n > 0), c.cu_type.is_empty()) {
+        (Some(n), false) => format!("{n} × {}", c.cu_type),
+        (Some(n), true) => n.to_string(),
+        (None, _) => "—".into(),
+    }
+}
+
+/// Where the Create Backup dialog's "Upgrade" fix lands (`#upgrade`): why this cluster has no
+/// backups and the documented ways to a Dedicated cluster. Focused when arrived at, so a
+/// keyboard or screen-reader user is where the link promised.
+#[component]
+fn UpgradeNotes(tier: Tier) -> impl IntoView {
+    let section = NodeRef::<leptos::html::Section>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if location.hash.get().trim_start_matches('#') == "upgrade"
+            && let Some(el) = section.get()
+        {
+            // On the next frame: inside a Transition the section is built before it is in the
+            // document, and a detached element cannot take focus.
+            request_animation_frame(move || {
+                el.scroll_into_view();
+                let _ = el.focus();
+            });
+        }
+    });
+    let (what, how) = match tier {
+        Tier::Free => (
+            "Free clusters cannot be backed up.",
+            "Upgrade it to a Dedicated cluster (the Free cluster keeps running while the new one is made), or move the data to a Dedicated cluster you have.",
+        ),
+        _ => (
+            "Serverless clusters cannot be backed up.",
+            "Migrate the data to a Dedicated cluster to create backups of it.",
+        ),
+    };
+    view! {
+        <section id="upgrade" class="card notes" tabindex="-1" node_ref=section aria-labelledby="upgrade-heading">
+            <h2 id="upgrade-heading">"Backups need a Dedicated cluster"</h2>
+            <p>{what} " " {how}</p>
+            <ul>
+                {(tier == Tier::Free).then(|| view! {
+                    <li><a href=UPGRADE_DOCS_URL target="_blank" rel="noopener">"How to upgrade a Free cluster"</a></li>
+                })}
+                <li><a href=MIGRATE_DOCS_URL target="_blank" rel="noopener">"How to migrate between clusters"</a></li>
+            </ul>
+        </section>
     }
 }

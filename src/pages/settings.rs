@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::rules::eligibility::RoleKnowledge;
 use crate::state::Connection;
-use crate::state::settings::{ApiKey, normalize_base_url};
+use crate::state::roles::Roles;
+use crate::state::settings::{ApiKey, normalize_base_url, refused_by_host};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -54,7 +56,16 @@ fn ApiKeySettings() -> impl IntoView {
                 </p>
                 <p class="key-state">
                     {move || match conn.key.get() {
-                        Some(k) => format!("A key ending in {} is in use{}.", k.hint(), if conn.remember.get() { ", remembered for this tab" } else { ", kept in memory" }),
+                        Some(k) => {
+                            // What the API has taught about this key, so two demo keys can be told apart.
+                            let role = use_context::<Roles>().map_or(RoleKnowledge::Unknown, |r| r.of(k.fingerprint()));
+                            let learned = match role {
+                                RoleKnowledge::Allowed => " Its role may create backups (the API accepted one).",
+                                RoleKnowledge::Denied => " Its role may not create backups (the API refused one).",
+                                RoleKnowledge::Unknown => "",
+                            };
+                            format!("A key ending in {} is in use{}.{learned}", k.hint(), if conn.remember.get() { ", remembered for this tab" } else { ", kept in memory" })
+                        }
                         None => "No API key is set.".to_owned(),
                     }}
                 </p>
@@ -95,7 +106,14 @@ fn BaseUrlSettings() -> impl IntoView {
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match normalize_base_url(&draft.get()) {
+        let checked = normalize_base_url(&draft.get()).and_then(|url| {
+            let connect = conn.deploy.with_untracked(|d| d.as_ref().and_then(|d| d.connect_origins.clone()));
+            match url.as_deref().and_then(|u| refused_by_host(u, &conn.origin(), connect.as_deref())) {
+                Some(why) => Err(why),
+                None => Ok(url),
+            }
+        });
+        match checked {
             Ok(url) => {
                 draft.set(url.clone().unwrap_or_default());
                 conn.set_base_url(url);
@@ -127,7 +145,7 @@ fn BaseUrlSettings() -> impl IntoView {
                     "Leave empty to use the default: " <code>{move || conn.default_base_url()}</code>
                     ". Paths such as /v2/clusters are added to it."
                 </p>
-                <p id="api-base-url-error" class="field-error">{move || error.get()}</p>
+                <p id="api-base-url-error" class="field-error" role="alert">{move || error.get()}</p>
                 <div class="buttons">
                     <button type="submit" class="primary">"Save endpoint"</button>
                 </div>

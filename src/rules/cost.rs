@@ -345,6 +345,21 @@ pub fn format_gb(bytes: u64) -> String {
     }
 }
 
+/// One line for beside the Create button: the figure the decision is made on.
+pub fn summary(e: &Estimate) -> String {
+    match e {
+        Estimate::Known { monthly_micro_usd, one_off_transfer_micro_usd: 0, .. } => {
+            format!("Estimated {} per month", format_usd(*monthly_micro_usd))
+        }
+        Estimate::Known { monthly_micro_usd, one_off_transfer_micro_usd, .. } => format!(
+            "Estimated {} per month, plus {} once for copying",
+            format_usd(*monthly_micro_usd),
+            format_usd(*one_off_transfer_micro_usd)
+        ),
+        Estimate::UnknownSize | Estimate::UnknownPrice { .. } => "No cost estimate (see Cost above)".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +559,15 @@ mod tests {
     #[test]
     fn gb_formatting() {
         assert_eq!(format_gb(0), "0 GB");
+        let known = |monthly, once| Estimate::Known {
+            lines: vec![],
+            monthly_micro_usd: monthly,
+            one_off_transfer_micro_usd: once,
+            size_bytes: 0,
+        };
+        assert_eq!(summary(&known(1_250_000, 0)), format!("Estimated {} per month", format_usd(1_250_000)));
+        assert!(summary(&known(1_250_000, 20_000)).contains("plus"));
+        assert_eq!(summary(&Estimate::UnknownSize), "No cost estimate (see Cost above)");
         assert_eq!(format_gb(1), "< 0.01 GB");
         assert_eq!(format_gb(4_999_999), "< 0.01 GB");
         assert_eq!(format_gb(5_000_000), "0.01 GB");

@@ -7,6 +7,8 @@ pub const MIGRATE_DOCS_URL: &str = "https://docs.zilliz.com/docs/migrate-between
 /// Where the built-in project roles are explained (console-ux A2: "Ask an admin").
 pub const ROLES_DOCS_URL: &str = "https://docs.zilliz.com/docs/project-users";
 pub const RESUME_DOCS_URL: &str = "https://docs.zilliz.com/docs/manage-cluster";
+/// Upgrading a Free cluster (console-ux A2: "Upgrade", `manage-cluster#upgrade-plan`).
+pub const UPGRADE_DOCS_URL: &str = "https://docs.zilliz.com/docs/manage-cluster#upgrade-plan";
 
 /// Whether the API key's role may create backups. No endpoint tells it in advance (reference
 /// §7), so it is learned from answers and remembered per key.
@@ -272,7 +274,8 @@ fn auto_line(input: &EligibilityInput) -> CheckLine {
 
 fn status_line(c: &Cluster) -> CheckLine {
     const LABEL: &str = "Cluster running";
-    let status = c.status.label();
+    // Lower case mid-sentence ("The cluster is creating."); the badge keeps the label.
+    let status = c.status.label().to_lowercase();
     let (detail, fix) = match &c.status {
         ClusterStatus::Running => {
             return line("status", LABEL, LineState::Pass, "The cluster is running.".into(), None);
@@ -614,13 +617,13 @@ mod tests {
     #[test]
     fn cluster_status_texts() {
         let cases = [
-            ("CREATING", "The cluster is Creating. Wait until it is running.", false),
-            ("RESUMING", "The cluster is Resuming. Wait until it is running.", false),
-            ("STOPPED", "The cluster is Suspended. Resume the cluster first.", true),
-            ("SUSPENDED", "The cluster is Suspended. Resume the cluster first.", true),
-            ("STOPPING", "The cluster is Suspending. Wait until it has stopped, then resume it.", false),
-            ("DELETING", "The cluster is Deleting and cannot be backed up.", false),
-            ("HIBERNATING", "The cluster is HIBERNATING. Backups need a running cluster.", false),
+            ("CREATING", "The cluster is creating. Wait until it is running.", false),
+            ("RESUMING", "The cluster is resuming. Wait until it is running.", false),
+            ("STOPPED", "The cluster is suspended. Resume the cluster first.", true),
+            ("SUSPENDED", "The cluster is suspended. Resume the cluster first.", true),
+            ("STOPPING", "The cluster is suspending. Wait until it has stopped, then resume it.", false),
+            ("DELETING", "The cluster is deleting and cannot be backed up.", false),
+            ("HIBERNATING", "The cluster is hibernating. Backups need a running cluster.", false),
         ];
         for (status, detail, has_fix) in cases {
             let c = cluster(ID, "Standard", "aws-us-east-1", status);
@@ -633,7 +636,7 @@ mod tests {
         }
         let c: Cluster = serde_json::from_value(json!({"clusterId": ID, "plan": "Standard"})).unwrap();
         let s = evaluate(&input(&c, RoleKnowledge::Allowed, Some(&[]))).lines.remove(4);
-        assert_eq!(s.detail, "The cluster is Unknown. Backups need a running cluster.");
+        assert_eq!(s.detail, "The cluster is unknown. Backups need a running cluster.");
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! Formatting for display: sizes, counts. Inputs are integers from the API; output is text.
 
-/// Bytes in binary units with one decimal ("1.5 GiB"); exact bytes below 1 KiB.
+/// Bytes in decimal units with one decimal ("1.5 GB"), as the API's storage is billed per GB
+/// (10^9 bytes) and the cost estimate counts it: one unit everywhere. Exact bytes below 1 kB.
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if n < 1024 {
+    const UNITS: [&str; 6] = ["kB", "MB", "GB", "TB", "PB", "EB"];
+    if n < 1000 {
         return format!("{n} B");
     }
     // Integer arithmetic in tenths, rounded half up: exact, and the same on every platform.
     let n = u128::from(n);
-    let (mut divisor, mut unit) = (1024u128, 0);
-    while n >= divisor * 1024 && unit < UNITS.len() - 1 {
-        divisor *= 1024;
+    let (mut divisor, mut unit) = (1000u128, 0);
+    while n * 10 + divisor / 2 >= divisor * 10_000 && unit < UNITS.len() - 1 {
+        divisor *= 1000;
         unit += 1;
     }
     let tenths = (n * 10 + divisor / 2) / divisor;
@@ -29,14 +30,16 @@ mod tests {
     #[test]
     fn sizes() {
         assert_eq!(bytes(0), "0 B");
-        assert_eq!(bytes(1023), "1023 B");
-        assert_eq!(bytes(1536), "1.5 KiB");
-        assert_eq!(bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
-        assert_eq!(bytes(u64::MAX), "16.0 EiB");
-        // Rounded half up to one decimal, and a value just under the next unit stays in its unit.
-        assert_eq!(bytes(1024 + 51), "1.0 KiB");
-        assert_eq!(bytes(1024 + 52), "1.1 KiB");
-        assert_eq!(bytes(1024 * 1024 - 1), "1024.0 KiB");
+        assert_eq!(bytes(999), "999 B");
+        assert_eq!(bytes(1500), "1.5 kB");
+        assert_eq!(bytes(5_000_000_000), "5.0 GB");
+        assert_eq!(bytes(1_500_000_000), "1.5 GB");
+        assert_eq!(bytes(u64::MAX), "18.4 EB");
+        // Rounded half up to one decimal; what would round to 1000.0 moves to the next unit.
+        assert_eq!(bytes(1_049), "1.0 kB");
+        assert_eq!(bytes(1_050), "1.1 kB");
+        assert_eq!(bytes(999_949), "999.9 kB");
+        assert_eq!(bytes(999_950), "1.0 MB");
     }
 
     #[test]

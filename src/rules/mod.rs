@@ -7,6 +7,7 @@ pub mod format;
 pub mod job_register;
 pub mod polling;
 pub mod rate_limit;
+pub mod reconcile;
 pub mod time;
 
 /// Fixtures the rules' tests share.

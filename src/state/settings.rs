@@ -112,6 +112,33 @@ pub fn resolve_base_url(user: Option<&str>, deploy: Option<&str>, origin: &str) 
     pick(user).or_else(|| pick(deploy)).unwrap_or_else(|| origin.trim_end_matches('/').to_owned())
 }
 
+/// `scheme://host[:port]` of a normalised base URL, lower case.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split('/').next().unwrap_or("");
+    format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase())
+}
+
+/// Whether the page may call `url` at all, before it is saved: the host that served the console
+/// lists in `config.json` the origins its Content-Security-Policy lets it call (`connect`;
+/// `None` when it does not say, as on a static host, and then nothing can be checked). The
+/// refusal says why and what to do instead of letting every page fail later.
+pub fn refused_by_host(url: &str, own_origin: &str, connect: Option<&[String]>) -> Option<String> {
+    let connect = connect?;
+    let wanted = origin_of(url);
+    let own = own_origin.trim_end_matches('/').to_ascii_lowercase();
+    if wanted == own || connect.iter().any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(&wanted)) {
+        return None;
+    }
+    let allowed =
+        std::iter::once(own.as_str()).chain(connect.iter().map(String::as_str)).collect::<Vec<_>>().join(", ");
+    Some(format!(
+        "The server that hosts this console lets it call only {allowed}: its Content-Security-Policy would block \
+         {wanted}. Start that server with --connect-origin {wanted} (that API must also allow this page's origin), \
+         or leave this empty and let the server reach the API for you (its gateway, --upstream)."
+    ))
+}
+
 /// What was saved from an earlier visit. Unreadable saved values are ignored, never fatal.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Saved {
@@ -211,6 +238,21 @@ mod tests {
     use super::*;
 
     use super::memory::MemStore as Mem;
+
+    #[test]
+    fn a_base_url_the_host_would_block_is_refused_before_saving() {
+        let own = "http://127.0.0.1:8080";
+        // Own origin, any path: fine. A listed origin: fine, whatever the case.
+        assert_eq!(refused_by_host("http://127.0.0.1:8080/api", own, Some(&[])), None);
+        let listed = vec!["https://api.cloud.zilliz.com".to_owned()];
+        assert_eq!(refused_by_host("https://API.cloud.zilliz.com", own, Some(&listed)), None);
+        // Another origin (another port is another origin): refused, saying what to do.
+        let why = refused_by_host("http://127.0.0.1:9000", own, Some(&listed)).expect("refused");
+        assert!(why.contains("--connect-origin http://127.0.0.1:9000"), "{why}");
+        assert!(why.contains("only http://127.0.0.1:8080, https://api.cloud.zilliz.com"), "{why}");
+        // A host that does not say (a static host): nothing to check.
+        assert_eq!(refused_by_host("https://elsewhere.example", own, None), None);
+    }
 
     #[test]
     fn base_url_normalisation() {

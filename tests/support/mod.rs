@@ -177,3 +177,21 @@ pub async fn sim(path: &str, body: Option<serde_json::Value>) -> serde_json::Val
     .expect("the simulator's admin route answers");
     resp.json::<serde_json::Value>().await.unwrap().get("data").cloned().unwrap_or(serde_json::Value::Null)
 }
+
+/// The console's providers as `App` sets them up, pointed at the simulator with `key`: the
+/// connection, toasts, roles, the job register and the Create Backup target. Call it inside
+/// the mount closure.
+pub fn provide_console(
+    key: &str,
+) -> (backup_console::components::create_backup::CreateBackupTarget, backup_console::state::jobs::Jobs) {
+    use backup_console::state::{Connection, jobs::Jobs, roles::Roles, settings::ApiKey, toasts::Toasts};
+    use leptos::prelude::Set;
+    let conn = Connection::provide();
+    conn.deploy.set(Some(api_types::DeployConfig::default()));
+    conn.user_base_url.set(Some(SIM_URL.to_owned()));
+    conn.key.set(Some(ApiKey::parse(key).expect("a demo key")));
+    let toasts = Toasts::provide();
+    Roles::provide();
+    let jobs = Jobs::provide(conn, toasts);
+    (backup_console::components::create_backup::CreateBackupTarget::provide(), jobs)
+}

@@ -138,6 +138,7 @@ pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Re
             };
             let mut err = ApiError::new(kind, message).with_status(status).with_detail(snippet(body));
             err.retry_after_secs = retry_after_secs;
+            err.error_page = !looks_like_json(body);
             return Err(err);
         }
     };
@@ -173,7 +174,15 @@ pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Re
             (ErrorKind::Http, Some(k @ (ErrorKind::Unauthorized | ErrorKind::Permission | ErrorKind::NotFound))) => k,
             (k, _) => k,
         };
-        return Err(ApiError { kind, status: Some(status), code, message, retry_after_secs, detail: String::new() });
+        return Err(ApiError {
+            kind,
+            status: Some(status),
+            code,
+            message,
+            retry_after_secs,
+            detail: String::new(),
+            error_page: false,
+        });
     }
 
     match code {
@@ -189,6 +198,7 @@ pub fn check_response(status: u16, retry_after: Option<&str>, body: &[u8]) -> Re
             message,
             retry_after_secs,
             detail: String::new(),
+            error_page: false,
         }),
         None => Err(ApiError::new(ErrorKind::BadShape, "the answer has no numeric \"code\"")
             .with_status(status)

@@ -46,6 +46,9 @@ pub struct ApiError {
     /// Raw details for the "details" toggle (a body snippet, a decode path). Never contains
     /// request headers, so never the key.
     pub detail: String,
+    /// The answer was a page (HTML, text) rather than the API's JSON: a proxy, a gateway or a
+    /// CDN answered, not the API.
+    pub error_page: bool,
 }
 
 impl ApiError {
@@ -57,6 +60,7 @@ impl ApiError {
             message: message.into(),
             retry_after_secs: None,
             detail: String::new(),
+            error_page: false,
         }
     }
 
@@ -104,6 +108,11 @@ impl ApiError {
             ErrorKind::Unauthorized => "The API key was rejected.".into(),
             ErrorKind::Permission => "Your API key's role does not allow this.".into(),
             ErrorKind::RateLimited => "Too many requests: the API asked us to slow down.".into(),
+            // An error page instead of the API's JSON comes from whatever stands in front of it.
+            ErrorKind::Server if self.error_page => format!(
+                "A proxy or gateway between the console and the API answered with an error page (HTTP {}).",
+                self.status.unwrap_or(502)
+            ),
             ErrorKind::Server => format!("The API had an internal error (HTTP {}).", self.status.unwrap_or(500)),
             ErrorKind::NotFound => "Not found.".into(),
             ErrorKind::NotJson => {
@@ -130,10 +139,14 @@ impl ApiError {
                 "Ask an Organization Owner or Project Admin to do this, or to give your key a role with this privilege."
                     .into()
             }
+            // Says what will happen: nothing, until the person tries again.
             ErrorKind::RateLimited => match self.retry_after_secs {
-                Some(s) => format!("The console will retry in {s} s."),
-                None => "Wait a moment and try again.".into(),
+                Some(s) => format!("Wait {s} s, then try again."),
+                None => "Wait a moment, then try again.".into(),
             },
+            ErrorKind::Server if self.error_page => {
+                "Try again in a minute; if it persists, the proxy or the API behind it is down.".into()
+            }
             ErrorKind::Server => "Try again in a minute. If it persists, check the service status.".into(),
             ErrorKind::NotFound => "It may have been deleted. Go back to the list and refresh.".into(),
             ErrorKind::NotJson | ErrorKind::BadShape => {
@@ -282,9 +295,30 @@ mod tests {
     }
 
     #[test]
-    fn rate_limit_action_names_the_wait() {
+    fn rate_limit_action_names_the_wait_and_promises_nothing() {
         let mut e = ApiError::new(ErrorKind::RateLimited, "");
         e.retry_after_secs = Some(3);
-        assert_eq!(e.action(), "The console will retry in 3 s.");
+        assert_eq!(e.action(), "Wait 3 s, then try again.");
+        e.retry_after_secs = None;
+        assert_eq!(e.action(), "Wait a moment, then try again.");
+        assert!(!e.action().contains("will retry"));
+    }
+
+    #[test]
+    fn an_error_page_from_a_proxy_says_so() {
+        let mut proxy = ApiError::new(ErrorKind::Server, "").with_status(502);
+        proxy.error_page = true;
+        assert_eq!(
+            proxy.title(),
+            "A proxy or gateway between the console and the API answered with an error page (HTTP 502)."
+        );
+        assert!(!proxy.title().contains("internal error"));
+        assert!(proxy.is_retryable());
+        let api = ApiError::new(ErrorKind::Server, "").with_status(500);
+        assert_eq!(api.title(), "The API had an internal error (HTTP 500).");
+        // A 200 that is not JSON is still "not the API".
+        let odd = ApiError::new(ErrorKind::NotJson, "").with_status(200);
+        assert!(odd.title().contains("not JSON"), "{}", odd.title());
+        assert!(odd.action().contains("API base URL"));
     }
 }

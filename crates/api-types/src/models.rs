@@ -347,6 +347,33 @@ pub struct Job {
     pub reason: String,
 }
 
+/// An item of List Jobs (`GET /v2/jobs`: in the service, not in the reference, §3.2): Describe
+/// Job's fields and, where the service adds it, the cluster. Used only to find the job of a
+/// backup whose Create answer was lost.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct JobListItem {
+    #[serde(deserialize_with = "lenient::string")]
+    pub job_id: String,
+    #[serde(default, deserialize_with = "lenient::string", rename = "type")]
+    pub job_type: String,
+    #[serde(default)]
+    pub status: JobStatus,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub start_time: String,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub cluster_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct JobPage {
+    #[serde(default, deserialize_with = "lenient::opt_u64")]
+    pub count: Option<u64>,
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
+    pub jobs: Vec<JobListItem>,
+}
+
 /// Get Backup Policy (reference §2.8).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -484,6 +511,10 @@ pub struct DeployConfig {
     /// "simulator" or "gateway", shown in the header when present.
     #[serde(default)]
     pub mode: Option<String>,
+    /// Origins besides its own that the host's Content-Security-Policy lets the console call;
+    /// `None` when the host does not say (a static host), so nothing can be checked.
+    #[serde(default)]
+    pub connect_origins: Option<Vec<String>>,
 }
 
 #[cfg(test)]

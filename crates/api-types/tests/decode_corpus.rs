@@ -229,6 +229,17 @@ fn html_pages_are_named_and_kept_for_details() {
 }
 
 #[test]
+fn a_proxys_error_page_is_not_blamed_on_the_api() {
+    let page = err(502, None, b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+    assert!(page.error_page && page.is_retryable());
+    assert!(page.title().starts_with("A proxy or gateway"), "{}", page.title());
+    // The API's own JSON 500 is the API's.
+    let api = err(500, None, br#"{"code":500,"message":"Internal server error"}"#);
+    assert!(!api.error_page);
+    assert_eq!(api.title(), "The API had an internal error (HTTP 500).");
+}
+
+#[test]
 fn business_errors_keep_code_and_message() {
     let e = err(200, None, br#"{"code":96022,"message":"Serverless cluster does not support this operation."}"#);
     assert_eq!((e.code, e.status), (Some(96022), Some(200)));

@@ -115,7 +115,7 @@ async fn main() -> Result<(), Error> {
             .await?
             .click()
             .await?;
-        dialog_ms.push(page_time_when(&b, "(() => { const c = document.querySelector('dialog[open] footer button[type=submit]'); return c && !c.disabled; })()").await?);
+        dialog_ms.push(page_time_when(&b, "(() => { const c = document.querySelector('dialog[open] footer button[type=submit]'); return c && c.getAttribute('aria-disabled') !== 'true'; })()").await?);
         b.client.goto(&format!("{}/", counter_server.url)).await?;
         counter_ms.push(page_time_when(&b, "!!document.querySelector('main button')").await?);
     }

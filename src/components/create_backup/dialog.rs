@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use api_types::{ApiError, Backup, BackupStatus, Cluster, CreateBackupRequest, CreateBackupResponse};
+use api_types::{ApiError, Backup, BackupStatus, Cluster, CreateBackupResponse, Tier};
 use leptos::html;
 use leptos::leptos_dom::helpers::set_interval_with_handle;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 use super::checklist::Checklist;
 use super::copies::Copies;
@@ -18,6 +19,7 @@ use crate::rules::backup_form::{BackupForm, CollectionInfo, Scope, copy_options}
 use crate::rules::cost::{self, CostInput};
 use crate::rules::eligibility::{EligibilityInput, evaluate};
 use crate::rules::job_register::{JobEntry, JobKind};
+use crate::rules::reconcile::{self, BeforeCreate};
 use crate::state::Connection;
 use crate::state::jobs::{Jobs, now_ms};
 use crate::state::roles::Roles;
@@ -47,6 +49,16 @@ impl CreateBackupTarget {
 #[component]
 pub fn CreateBackupHost() -> impl IntoView {
     let target = CreateBackupTarget::get();
+    // A link followed from the dialog (a fix, "View job") leaves the dialog behind: close it
+    // on any navigation, the fragment included (`#upgrade` on the cluster's own page).
+    let location = use_location();
+    Effect::new(move |previous: Option<(String, String)>| {
+        let now = (location.pathname.get(), location.hash.get());
+        if previous.is_some_and(|p| p != now) {
+            target.0.set(None);
+        }
+        now
+    });
     move || {
         target
             .0
@@ -194,76 +206,104 @@ pub fn CreateBackupDialog(
         })
     });
 
-    // --- Submit: one click, one request ---
-    let create = Action::new_local(move |req: &CreateBackupRequest| {
-        let client = conn.client();
-        let id = cluster_sv.with_value(|c| c.cluster_id.clone());
-        let req = req.clone();
-        async move { client.create_backup(&id, &req).await }
-    });
-    let in_flight = StoredValue::new(false);
+    // --- Submit: one click, one request; an answer that was lost is looked for, not retried ---
+    let phase = RwSignal::new(Phase::Idle);
+    let outcome = RwSignal::new(None::<Outcome>);
     let form_error = RwSignal::new(None::<String>);
-    let api_error = RwSignal::new(None::<ApiError>);
+
+    let close = move || {
+        if let Some(d) = dialog_ref.try_get_untracked().flatten() {
+            d.close();
+        }
+    };
+    // The job is followed and announced even if the dialog was closed meanwhile: the backup
+    // exists either way.
+    let adopt = move |job_id: String, backup_id: String, backup_name: String, cluster: &Cluster, found: bool| {
+        jobs.add(JobEntry {
+            job_id: job_id.clone(),
+            kind: JobKind::Backup,
+            cluster_id: cluster.cluster_id.clone(),
+            cluster_name: cluster.cluster_name.clone(),
+            backup_id,
+            backup_name: backup_name.clone(),
+            added_ms: now_ms(),
+            last: None,
+            last_seen_ms: None,
+        });
+        let text = if found {
+            format!("The answer to Create was lost, but backup {backup_name} was made and is being followed.")
+        } else {
+            format!("Backup {backup_name} is being created.")
+        };
+        toasts.push(text, Some(("View job".to_owned(), format!("/jobs/{job_id}"))), ToastTone::Success);
+        close();
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // Guard before anything async: a double click dispatches once.
-        if in_flight.get_value() || !eligibility.with_untracked(|e| e.can_create) {
+        if phase.get_untracked() != Phase::Idle || !eligibility.with_untracked(|e| e.can_create) {
             return;
         }
-        let payload = form.with_untracked(|f| f.payload_for(&cluster_now.get_untracked()));
-        match payload {
-            Ok(req) => {
-                in_flight.set_value(true);
-                form_error.set(None);
-                api_error.set(None);
-                create.dispatch(req);
+        let cluster = cluster_now.get_untracked();
+        let req = match form.with_untracked(|f| f.payload_for(&cluster)) {
+            Ok(req) => req,
+            Err(msg) => return form_error.set(Some(msg)),
+        };
+        let before = BeforeCreate {
+            backup_ids: backups_now.with_untracked(|b| {
+                b.as_ref().and_then(|r| r.as_ref().ok()).map(|l| l.iter().map(|b| b.backup_id.clone()).collect())
+            }),
+            sent_ms: now_ms(),
+        };
+        let known: Vec<String> =
+            jobs.register.with_untracked(|r| r.entries().iter().map(|e| e.job_id.clone()).collect());
+        let (client, key, role_now) = (conn.client(), key_id.get_untracked(), role.get_untracked());
+        phase.set(Phase::Sending);
+        form_error.set(None);
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let result = client.create_backup(&cluster.cluster_id, &req).await;
+            roles.learn(key, role_now.learn(result.as_ref().map(|_| ())));
+            match result {
+                Ok(CreateBackupResponse { backup_id, backup_name, job_id }) => {
+                    adopt(job_id, backup_id, backup_name, &cluster, false)
+                }
+                Err(error) if reconcile::outcome_unknown(&error) => {
+                    phase.set(Phase::Checking);
+                    match look_for_created(&client, &cluster.cluster_id, &before, &known).await {
+                        Ok(Some((b, Some(job_id)))) => adopt(job_id, b.backup_id, b.backup_name, &cluster, true),
+                        Ok(Some((b, None))) => {
+                            outcome.set(Some(Outcome::FoundWithoutJob { backup_name: b.backup_name }));
+                            backups.refetch();
+                        }
+                        Ok(None) => outcome.set(Some(Outcome::NotCreated(error))),
+                        Err(_) => outcome.set(Some(Outcome::CouldNotCheck(error))),
+                    }
+                }
+                // The role line of the checklist says it once, with its fix.
+                Err(error) if error.is_permission() => outcome.set(Some(Outcome::RoleRefused)),
+                Err(error) => outcome.set(Some(Outcome::Failed(error))),
             }
-            Err(msg) => form_error.set(Some(msg)),
-        }
+            phase.set(Phase::Idle);
+        });
     };
 
-    let close = move || {
-        if let Some(d) = dialog_ref.get_untracked() {
-            d.close();
-        }
-    };
-
-    Effect::new(move |_| {
-        let Some(result) = create.value().get() else { return };
-        in_flight.set_value(false);
-        let outcome: Result<(), &ApiError> = result.as_ref().map(|_| ());
-        roles.learn(key_id.get_untracked(), role.get_untracked().learn(outcome));
-        match result {
-            Ok(CreateBackupResponse { backup_id, backup_name, job_id }) => {
-                let c = cluster_now.get_untracked();
-                jobs.add(JobEntry {
-                    job_id: job_id.clone(),
-                    kind: JobKind::Backup,
-                    cluster_id: c.cluster_id.clone(),
-                    cluster_name: c.cluster_name.clone(),
-                    backup_id,
-                    backup_name: backup_name.clone(),
-                    added_ms: now_ms(),
-                    last: None,
-                    last_seen_ms: None,
-                });
-                toasts.push(
-                    format!("Backup {backup_name} is being created."),
-                    Some(("View job".to_owned(), format!("/jobs/{job_id}"))),
-                    ToastTone::Success,
-                );
-                close();
-            }
-            Err(e) => api_error.set(Some(e)),
-        }
-    });
-
-    let pending = create.pending();
+    let busy = move || phase.get() != Phase::Idle;
     let form_ready = move || form.with(|f| f.payload().is_ok());
-    let disabled_reason =
-        move || eligibility.with(|e| e.blocking_reason.clone()).or_else(|| form.with(|f| f.payload().err()));
-    let can_submit = move || eligibility.with(|e| e.can_create) && form_ready() && !pending.get();
+    // Why Create does nothing now, in a few words: the checklist above has the whole reason.
+    let disabled_reason = move || {
+        eligibility
+            .with(|e| {
+                e.lines
+                    .iter()
+                    .find(|l| l.state.blocks())
+                    .map(|l| format!("Create is unavailable: see “{}” above.", l.label))
+            })
+            .or_else(|| form.with(|f| f.payload().err()))
+    };
+    let can_submit = move || eligibility.with(|e| e.can_create) && form_ready() && !busy();
+    let dedicated = cluster.tier() == Tier::Dedicated;
 
     // Open as a modal once mounted: focus moves in, the page behind becomes inert.
     Effect::new(move |_| {
@@ -294,28 +334,119 @@ pub fn CreateBackupDialog(
                 {move || backups_now.with(|b| matches!(b, Some(Err(_)))).then(|| view! {
                     <p class="muted">"The cluster's backups could not be loaded; the API still enforces the rules when you create."</p>
                 })}
-
-                <ScopePicker form databases=databases_now collections=collections_now retry=retry_dataplane/>
-                <Copies availability=copy_availability form/>
-                <CostNotice estimate scope_note/>
-
-                {move || api_error.get().map(|error| view! { <ErrorPanel error/> })}
-                <p id="create-backup-reason" class="disabled-reason" aria-live="polite">
-                    {move || if can_submit() { String::new() } else { form_error.get().or_else(disabled_reason).unwrap_or_default() }}
-                </p>
+                // Free and Serverless clusters cannot be backed up: nothing to choose or pay.
+                {dedicated.then(|| view! {
+                    <ScopePicker form databases=databases_now collections=collections_now retry=retry_dataplane/>
+                    <Copies availability=copy_availability form/>
+                    <CostNotice estimate scope_note/>
+                })}
                 </div>
                 <footer class="modal-footer">
-                    <button type="button" on:click=move |_| close()>"Cancel"</button>
-                    <button
-                        type="submit"
-                        class="primary"
-                        disabled=move || !can_submit()
-                        aria-describedby="create-backup-reason"
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create" }}
-                    </button>
+                    // Where the eye is when Create is pressed: the outcome, announced.
+                    <div class="create-outcome">
+                        {move || match outcome.get() {
+                            None => ().into_any(),
+                            Some(Outcome::Failed(error)) => view! { <ErrorPanel error/> }.into_any(),
+                            Some(Outcome::RoleRefused) => view! {
+                                <p class="outcome-line" role="alert">"The API refused: this key's role may not create backups (see the checklist)."</p>
+                            }.into_any(),
+                            Some(Outcome::NotCreated(error)) => view! {
+                                <div class="error-panel" role="alert">
+                                    <p class="error-title">{format!("No backup was made: {}", lower_first(&error.title()))}</p>
+                                    <p class="error-action">"The console checked the cluster's backups and found none new. You can try again."</p>
+                                </div>
+                            }.into_any(),
+                            Some(Outcome::CouldNotCheck(error)) => view! {
+                                <div class="error-panel" role="alert">
+                                    <p class="error-title">{format!("The answer was lost ({}), and the console could not check whether a backup was made.", lower_first(&error.title()).trim_end_matches('.'))}</p>
+                                    <p class="error-action">"Look at the cluster's backups before you try again, so as not to make two."</p>
+                                </div>
+                            }.into_any(),
+                            Some(Outcome::FoundWithoutJob { backup_name }) => view! {
+                                <p class="outcome-line" role="alert">
+                                    {format!("The answer to Create was lost, but backup {backup_name} was made. Its job could not be found, so it is not followed here; ")}
+                                    <a href="/backups">"see Backups"</a>"."
+                                </p>
+                            }.into_any(),
+                        }}
+                        <p class="outcome-line" role="status">
+                            {move || match phase.get() {
+                                Phase::Checking => "Checking whether the backup was created…",
+                                _ => "",
+                            }}
+                        </p>
+                    </div>
+                    {dedicated.then(|| view! { <p class="footer-estimate" aria-live="polite">{move || cost::summary(&estimate.get())}</p> })}
+                    <p id="create-backup-reason" class="disabled-reason" aria-live="polite">
+                        {move || if can_submit() || busy() { String::new() } else { form_error.get().or_else(disabled_reason).unwrap_or_default() }}
+                    </p>
+                    <div class="footer-buttons">
+                        <button type="button" on:click=move |_| close()>"Cancel"</button>
+                        // aria-disabled rather than disabled: focus stays on the button after a
+                        // click, so what happens next is heard where the person is.
+                        <button
+                            type="submit"
+                            class="primary"
+                            aria-disabled=move || (!can_submit()).then_some("true")
+                            aria-describedby="create-backup-reason"
+                        >
+                            {move || match phase.get() {
+                                Phase::Sending => "Creating…",
+                                Phase::Checking => "Checking…",
+                                Phase::Idle => "Create",
+                            }}
+                        </button>
+                    </div>
                 </footer>
             </form>
         </dialog>
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    Idle,
+    Sending,
+    /// The answer was lost: looking for what the request may have made.
+    Checking,
+}
+
+/// What the last Create came to, when it did not end in a followed job.
+#[derive(Clone, Debug)]
+enum Outcome {
+    /// The API answered with a refusal or an error: nothing was made.
+    Failed(ApiError),
+    RoleRefused,
+    /// The answer was lost; the console looked and nothing was made.
+    NotCreated(ApiError),
+    /// The answer was lost and the backups could not be read either.
+    CouldNotCheck(ApiError),
+    /// A new backup was found, but not its job.
+    FoundWithoutJob {
+        backup_name: String,
+    },
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// After a Create whose answer was lost: the backup it made (a new manual backup of the
+/// cluster) and that backup's job, if List Jobs finds it. An error means "could not look".
+async fn look_for_created(
+    client: &crate::api::ApiClient,
+    cluster_id: &str,
+    before: &BeforeCreate,
+    known: &[String],
+) -> Result<Option<(Backup, Option<String>)>, ApiError> {
+    let filter = BackupFilter { cluster_id: Some(cluster_id.to_owned()), ..Default::default() };
+    let list = client.list_backups(&filter).await?.backups;
+    let Some(made) = reconcile::find_created(before, cluster_id, &list).cloned() else { return Ok(None) };
+    // List Jobs is not in the reference; without it the backup is still reported.
+    let job = match client.list_jobs(cluster_id).await {
+        Ok(page) => reconcile::find_job(before, cluster_id, &page.jobs, known).map(str::to_owned),
+        Err(_) => None,
+    };
+    Ok(Some((made, job)))
 }
