@@ -90,7 +90,8 @@ async fn a_manual_backup_blocks_the_next_until_it_finishes() -> Result<(), Error
         // The job ends; the open dialog notices by itself and enables Create.
         sim(&server, "POST", &format!("/__sim/jobs/{job_id}/finish"), Some(&json!({}))).await?;
         b.wait_for(Locator::XPath(&line_state("One manual backup at a time", "OK"))).await?;
-        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]"))).await?;
+        b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]")))
+            .await?;
         Ok(())
     }
     .await;

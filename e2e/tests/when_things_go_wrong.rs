@@ -17,8 +17,12 @@ fn shot(name: &str, scheme: &str) -> PathBuf {
 
 async fn open_dialog(b: &Browser, server: &Server, cluster: &str) -> Result<(), Error> {
     b.client.goto(&format!("{}/clusters", server.url)).await?;
-    b.wait_for(Locator::XPath(&format!("//button[normalize-space()='Create Backup for {cluster}']"))).await?.click().await?;
-    b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]"))).await?;
+    b.wait_for(Locator::XPath(&format!("//button[normalize-space()='Create Backup for {cluster}']")))
+        .await?
+        .click()
+        .await?;
+    b.wait_for(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create' and not(@aria-disabled)]")))
+        .await?;
     Ok(())
 }
 
@@ -42,7 +46,11 @@ async fn the_fixed_error_states_are_clear_accessible_and_photographed() -> Resul
                 "endpoints": ["POST /v2/clusters/*/backups/create"]});
             sim(&server, "POST", "/__sim/faults", Some(&fault)).await?;
             open_dialog(&b, &server, "staging-main").await?;
-            b.client.find(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create']"))).await?.click().await?;
+            b.client
+                .find(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create']")))
+                .await?
+                .click()
+                .await?;
             let alert = b.wait_for(Locator::XPath(&format!("{DIALOG}//footer//*[@role='alert']"))).await?;
             let text = alert.text().await?;
             assert!(text.contains("Wait 30 s, then try again."), "{text}");
@@ -56,18 +64,26 @@ async fn the_fixed_error_states_are_clear_accessible_and_photographed() -> Resul
             let fault = json!({"errorRate": 1.0, "remaining": 1, "endpoints": ["POST /v2/clusters/*/backups/create"]});
             sim(&server, "POST", "/__sim/faults", Some(&fault)).await?;
             open_dialog(&b, &server, "staging-main").await?;
-            b.client.find(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create']"))).await?.click().await?;
-            b.wait_for(Locator::XPath(&format!("{DIALOG}//footer//*[@role='alert' and contains(., 'No backup was made')]")))
+            b.client
+                .find(Locator::XPath(&format!("{DIALOG}//button[normalize-space()='Create']")))
+                .await?
+                .click()
                 .await?;
+            b.wait_for(Locator::XPath(&format!(
+                "{DIALOG}//footer//*[@role='alert' and contains(., 'No backup was made')]"
+            )))
+            .await?;
             b.assert_accessible(&format!("a Create checked after a 5xx ({scheme})")).await?;
             b.screenshot(&shot("dialog-not-created", scheme)).await?;
             cancel(&b).await?;
 
             // A list refused three times with 429: the counted-down Try again.
-            let fault = json!({"rateLimitRate": 1.0, "remaining": 3, "retryAfterSecs": 3, "endpoints": ["GET /v2/clusters"]});
+            let fault =
+                json!({"rateLimitRate": 1.0, "remaining": 3, "retryAfterSecs": 3, "endpoints": ["GET /v2/clusters"]});
             sim(&server, "POST", "/__sim/faults", Some(&fault)).await?;
             b.client.goto(&format!("{}/clusters", server.url)).await?;
-            let waiting = b.wait_for(Locator::XPath("//main//button[starts-with(normalize-space(), 'Try again in')]")).await?;
+            let waiting =
+                b.wait_for(Locator::XPath("//main//button[starts-with(normalize-space(), 'Try again in')]")).await?;
             assert_eq!(waiting.attr("aria-disabled").await?.as_deref(), Some("true"));
             b.assert_accessible(&format!("a list refused with 429 ({scheme})")).await?;
             b.screenshot(&shot("clusters-rate-limited", scheme)).await?;
@@ -95,11 +111,31 @@ async fn the_fixed_error_states_are_clear_accessible_and_photographed() -> Resul
             url.clear().await?;
             url.send_keys("https://api.elsewhere.example").await?;
             b.client.find(Locator::XPath(&find::button("Save endpoint"))).await?.click().await?;
-            let error = b.wait_for(Locator::XPath("//*[@id='api-base-url-error' and contains(., '--connect-origin')]")).await?;
+            let error =
+                b.wait_for(Locator::XPath("//*[@id='api-base-url-error' and contains(., '--connect-origin')]")).await?;
             assert!(error.text().await?.contains("https://api.elsewhere.example"));
             b.assert_accessible(&format!("Settings refusing a blocked API ({scheme})")).await?;
             b.screenshot(&shot("settings-refused", scheme)).await?;
             url.clear().await?;
+        }
+
+        // 420 px wide: tables become cards, nothing scrolls sideways.
+        b.color_scheme("light").await?;
+        b.client.set_window_size(420, 900).await?;
+        for (page, ready) in [("clusters", find::row("prod-search")), ("backups", "//table".to_owned())] {
+            b.client.goto(&format!("{}/{page}", server.url)).await?;
+            b.wait_for(Locator::XPath(&ready)).await?;
+            let overflow = b
+                .client
+                .execute(
+                    "return [document.documentElement, ...document.querySelectorAll('.table-scroll')]\
+                     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className || e.tagName);",
+                    vec![],
+                )
+                .await?;
+            assert_eq!(overflow, json!([]), "{page}: these scroll sideways at 420 px");
+            b.assert_accessible(&format!("{page} at 420 px")).await?;
+            b.screenshot(&shot(&format!("{page}-420"), "light")).await?;
         }
         Ok(())
     }

@@ -52,7 +52,7 @@ pub fn ClusterTable(
                     let name = c.cluster_name.clone();
                     let target = c.clone();
                     view! {
-                        <td>
+                        <td role="cell">
                             <button type="button" class="small" on:click=move |_| cb.run(target.clone())>
                                 "Create Backup" <span class="visually-hidden">" for " {name}</span>
                             </button>
@@ -60,12 +60,12 @@ pub fn ClusterTable(
                     }
                 });
                 view! {
-                    <tr>
-                        <th scope="row"><a href=href>{c.cluster_name.clone()}</a></th>
-                        <td><code>{c.cluster_id.clone()}</code></td>
-                        <td>{tier_label(&c)}</td>
-                        <td><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
-                        <td>{c.region_id.clone()}</td>
+                    <tr role="row">
+                        <th scope="row" role="rowheader"><a href=href>{c.cluster_name.clone()}</a></th>
+                        <td role="cell" data-label="Cluster ID"><code>{c.cluster_id.clone()}</code></td>
+                        <td role="cell" data-label="Tier">{tier_label(&c)}</td>
+                        <td role="cell" data-label="Status"><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
+                        <td role="cell" data-label="Region">{c.region_id.clone()}</td>
                         {action}
                     </tr>
                 }

@@ -1,6 +1,7 @@
 //! The frame every table of the console shares: a focusable scroll region named like the table
-//! (so a keyboard can scroll a wide table at 375 px), a caption for screen readers, and a header
-//! row of column names. The rows are the caller's.
+//! (so a keyboard can scroll a wide table), a caption for screen readers, and a header row of
+//! column names. The rows are the caller's: each `<td>` names its column in `data-label`, shown
+//! above the value when a narrow screen turns the rows into cards.
 
 use leptos::prelude::*;
 
@@ -21,12 +22,14 @@ pub fn DataTable(
     let table_class = if class.is_empty() { "data-table".to_owned() } else { format!("data-table {class}") };
     view! {
         <div class="table-scroll" role="region" aria-label=region_label tabindex="0">
-            <table class=table_class>
+            // Explicit roles: below 30rem the rows become cards (display: block), which would
+            // otherwise drop the table's semantics in some browsers.
+            <table class=table_class role="table">
                 <caption class="visually-hidden">{label}</caption>
-                <thead>
-                    <tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
+                <thead role="rowgroup">
+                    <tr role="row">{columns.into_iter().map(|c| view! { <th scope="col" role="columnheader">{c}</th> }).collect_view()}</tr>
                 </thead>
-                <tbody>{children()}</tbody>
+                <tbody role="rowgroup">{children()}</tbody>
             </table>
         </div>
     }

@@ -79,20 +79,20 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
         }
     };
     view! {
-        <tr class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
-            <th scope="row">
+        <tr role="row" class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
+            <th scope="row" role="rowheader">
                 <a href=format!("/jobs/{id}")><code class="job-id">{id.clone()}</code></a>
                 <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>"Copy"</button>
             </th>
-            <td>{move || entry.with(|e| e.kind.label())}</td>
-            <td>{move || entry.with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })}</td>
+            <td role="cell" data-label="Type">{move || entry.with(|e| e.kind.label())}</td>
+            <td role="cell" data-label="Cluster">{move || entry.with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })}</td>
             // Which backup the job makes or restores from: the row names what it is about.
-            <td>{move || entry.with(|e| if e.backup_name.is_empty() { e.backup_id.clone() } else { e.backup_name.clone() })}</td>
-            <td>{move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled()/> })}</td>
-            <td>{move || entry.with(|e| view! { <ProgressCell entry=e.clone()/> })}</td>
-            <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone()/> }))}</td>
-            <td>{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone()/> }))}</td>
-            <td>{move || {
+            <td role="cell" data-label="Backup">{move || entry.with(|e| if e.backup_name.is_empty() { e.backup_id.clone() } else { e.backup_name.clone() })}</td>
+            <td role="cell" data-label="Status">{move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled()/> })}</td>
+            <td role="cell" data-label="Progress">{move || entry.with(|e| view! { <ProgressCell entry=e.clone()/> })}</td>
+            <td role="cell" data-label="Started">{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone()/> }))}</td>
+            <td role="cell" data-label="Ended">{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone()/> }))}</td>
+            <td role="cell" data-label="Duration">{move || {
                 if running.get() {
                     jobs.clock.track();
                 }
