@@ -87,6 +87,7 @@ fuzz: setup
 screenshots: dist
 	cargo build -p backup-server
 	cargo run -p e2e --bin screenshots
+	E2E_SCREENSHOTS_DIR=docs/screenshots cargo test -p e2e --test when_things_go_wrong
 
 # Benchmark (not a test): sizes and speeds beside a baseline counter built in the same run.
 # BENCH_LOADS (default 10) loads per start-up figure; BENCH_MINUTE_SECS (60) for request counts.

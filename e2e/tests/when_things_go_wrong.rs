@@ -12,7 +12,8 @@ const DIALOG: &str = "//dialog[@open]";
 const FREE: &str = "in03-6b1d9e4a2c7f008";
 
 fn shot(name: &str, scheme: &str) -> PathBuf {
-    workspace_root().join(format!("docs/screenshots/{name}-{scheme}.png"))
+    let dir = std::env::var("E2E_SCREENSHOTS_DIR").unwrap_or_else(|_| "target/e2e-screenshots".into());
+    workspace_root().join(dir).join(format!("{name}-{scheme}.png"))
 }
 
 async fn open_dialog(b: &Browser, server: &Server, cluster: &str) -> Result<(), Error> {
