@@ -45,6 +45,7 @@ dist: setup
 # Formatting (rustfmt.toml) and clippy's default lints, warnings as errors, on every crate and
 # test. Native only: the console has no wasm-only code paths (no cfg(target_arch) anywhere).
 lint:
+	bash scripts/check-layers.sh
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 

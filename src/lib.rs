@@ -30,7 +30,7 @@ pub fn App() -> impl IntoView {
     Jobs::provide(conn, toasts);
     CreateBackupTarget::provide();
     // Deploy-time settings next to index.html; missing or unreadable means "defaults".
-    let config = LocalResource::new(state::connection::load_deploy_config);
+    let config = LocalResource::new(api::client::load_deploy_config);
     Effect::new(move |_| {
         if let Some(cfg) = config.get() {
             conn.deploy.set(Some(cfg));

@@ -3,8 +3,8 @@
 //! after the fault clears succeeds. `make test-browser` starts the server and sets SIM_URL.
 #![cfg(target_arch = "wasm32")]
 
+use backup_console::api::key::ApiKey;
 use backup_console::api::{ApiClient, ErrorKind};
-use backup_console::state::settings::ApiKey;
 use gloo_net::http::Request;
 use wasm_bindgen_test::*;
 

@@ -9,9 +9,9 @@ use std::rc::Rc;
 
 use api_types::Cluster;
 use backup_console::api::ApiClient;
+use backup_console::api::key::ApiKey;
 use backup_console::components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use backup_console::components::toasts::ToastRegion;
-use backup_console::state::settings::ApiKey;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos_router::components::Router;

@@ -9,11 +9,11 @@ use std::rc::Rc;
 
 use api_types::{BackupType, CreateBackupRequest, DbCollections, DeployConfig};
 use backup_console::api::ApiClient;
+use backup_console::api::key::ApiKey;
 use backup_console::components::job_table::JobTable;
 use backup_console::rules::job_register::{JobEntry, JobKind};
 use backup_console::state::Connection;
 use backup_console::state::jobs::{Jobs, now_ms};
-use backup_console::state::settings::ApiKey;
 use backup_console::state::toasts::Toasts;
 use leptos::mount::mount_to;
 use leptos::prelude::*;

@@ -11,9 +11,9 @@ use serde::de::DeserializeOwned;
 
 use std::cell::RefCell;
 
+use super::key::ApiKey;
 use super::transport::{self, Answer};
 use crate::rules::{backoff, rate_limit::RateLimiter};
-use crate::state::settings::ApiKey;
 
 const TIMEOUT_MS: u32 = 15_000;
 const GET_ATTEMPTS: u32 = 3;
@@ -333,4 +333,18 @@ impl Default for BackupFilter {
             current_page: 1,
         }
     }
+}
+
+/// Reads `config.json` (resolved against the document's base URL, so a sub-path deployment
+/// works). Any failure, from a 404 to a malformed file, yields the defaults: the console then
+/// calls the origin that served it.
+pub async fn load_deploy_config() -> DeployConfig {
+    let Ok(answer) = transport::send(Method::GET, "config.json", None, None, 5_000).await else {
+        return DeployConfig::default();
+    };
+    if answer.status != 200 {
+        return DeployConfig::default();
+    }
+    // As text, like every API answer (one serde_json reader type in the wasm).
+    std::str::from_utf8(&answer.body).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
 }

@@ -12,7 +12,7 @@ use api_types::{ApiError, ErrorKind};
 use gloo_net::http::{Method, RequestBuilder};
 use web_sys::AbortController;
 
-use crate::state::settings::ApiKey;
+use super::key::ApiKey;
 
 /// What came back: status, `Retry-After`, and the raw body (decoded by `api_types`).
 pub struct Answer {

@@ -1,4 +1,5 @@
 //! Reusable view pieces.
+pub mod backup_table;
 pub mod cluster_table;
 pub mod create_backup;
 pub mod data_table;

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::api::key::ApiKey;
 use crate::rules::eligibility::RoleKnowledge;
 use crate::state::Connection;
 use crate::state::roles::Roles;
-use crate::state::settings::{ApiKey, normalize_base_url, refused_by_host};
+use crate::state::settings::{normalize_base_url, refused_by_host};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

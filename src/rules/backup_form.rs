@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use api_types::{BackupType, Cloud, Cluster, CreateBackupRequest, DbCollections, Plan, RegionCopy, Tier};
 
-use super::cost;
+use super::regions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Scope {
@@ -159,7 +159,7 @@ impl BackupForm {
                 match req.cross_region_copies.iter().find(|c| !opts.iter().any(|o| o.region_id == c.region_id)) {
                     Some(bad) => Err(format!(
                         "A backup of this cluster cannot be copied to {}.",
-                        cost::region_label(&bad.region_id)
+                        regions::region_label(&bad.region_id)
                     )),
                     None => Ok(req),
                 }
@@ -211,7 +211,7 @@ pub fn copy_options(cluster: &Cluster) -> CopyAvailability {
             cluster.region_id
         ));
     }
-    let options: Vec<RegionOption> = cost::price_table()
+    let options: Vec<RegionOption> = regions::price_table()
         .regions
         .iter()
         .filter(|r| r.cloud == cloud && !r.region_id.eq_ignore_ascii_case(&cluster.region_id))
@@ -220,7 +220,7 @@ pub fn copy_options(cluster: &Cluster) -> CopyAvailability {
     if options.is_empty() {
         return CopyAvailability::Unavailable(format!(
             "No other {} regions are known to the console.",
-            cost::cloud_short(cloud)
+            regions::cloud_short(cloud)
         ));
     }
     CopyAvailability::Available(options)

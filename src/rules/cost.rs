@@ -1,5 +1,5 @@
-//! The cost notice of the Create Backup dialog: the price table (`data/backup-prices.json`, read
-//! and checked at build time by `crates/price-table`) and the monthly estimate of a backup.
+//! The cost notice of the Create Backup dialog: the monthly estimate of a backup, from the
+//! price table of `regions.rs`.
 //!
 //! Units: money is integer micro-dollars (1 USD = 1 000 000), sizes are bytes, and a GB is
 //! decimal (10^9 bytes), as the price table's prices are. Charges are computed pro rata per byte
@@ -8,9 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use api_types::Cloud;
-
 use super::backup_form::{CollectionInfo, Scope};
+use super::regions::{PriceTable, RegionPrice, price_table};
 
 pub const PRICING_URL: &str = "https://zilliz.com/pricing";
 /// The per-region rate card the docs point to for exact storage and transfer prices.
@@ -29,82 +28,6 @@ pub const BYTES_PER_GB: u64 = 1_000_000_000;
 pub const MICRO_PER_USD: u64 = 1_000_000;
 /// The docs convert days to months with 30-day months (45 days = 1.5 months).
 pub const DAYS_PER_MONTH: u64 = 30;
-
-/// One region of the price table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RegionPrice {
-    pub region_id: &'static str,
-    pub cloud: Cloud,
-    /// "North America", "Europe", "Asia Pacific": decides same- vs cross-continent transfer.
-    pub continent: &'static str,
-    /// "Oregon", "Frankfurt".
-    pub location: &'static str,
-    pub storage_micro_usd_per_gb_month: u64,
-    /// The storage price is an assumption ("assumed: same as …" in the file), not a published one.
-    pub storage_assumed: bool,
-    /// `None` where copies cannot start from this region (Azure).
-    pub transfer: Option<TransferPrice>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransferPrice {
-    pub same_continent_micro_usd_per_gb: u64,
-    pub cross_continent_micro_usd_per_gb: u64,
-    pub assumed: bool,
-}
-
-impl RegionPrice {
-    /// "AWS us-west-2 (Oregon)".
-    pub fn label(&self) -> String {
-        format!("{} {} ({})", cloud_short(self.cloud), region_code(self.region_id), self.location)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PriceTable {
-    /// In the file's order (grouped by cloud, then continent).
-    pub regions: &'static [RegionPrice],
-}
-
-impl PriceTable {
-    pub fn region(&self, region_id: &str) -> Option<&'static RegionPrice> {
-        self.regions.iter().find(|r| r.region_id.eq_ignore_ascii_case(region_id))
-    }
-}
-
-/// The table built into the console: `build.rs` writes `data/backup-prices.json` as Rust with
-/// `price_table::to_rust`, after `price_table::parse` has checked it (a bad file fails the build).
-static PRICE_TABLE: PriceTable = PriceTable { regions: include!(concat!(env!("OUT_DIR"), "/price_table.rs")) };
-
-pub fn price_table() -> &'static PriceTable {
-    &PRICE_TABLE
-}
-
-/// "AWS", "GCP", "Azure": the short names the docs use in region labels.
-pub fn cloud_short(cloud: Cloud) -> &'static str {
-    match cloud {
-        Cloud::Aws => "AWS",
-        Cloud::Gcp => "GCP",
-        Cloud::Azure => "Azure",
-        Cloud::Other => "",
-    }
-}
-
-/// The region id without its cloud prefix: "aws-us-west-2" → "us-west-2".
-fn region_code(region_id: &str) -> &str {
-    region_id.split_once('-').map_or(region_id, |(_, rest)| rest)
-}
-
-/// A person's name for a region: "AWS us-west-2 (Oregon)", or the id itself when unknown.
-pub fn region_label(region_id: &str) -> String {
-    price_table().region(region_id).map_or_else(|| region_id.to_owned(), RegionPrice::label)
-}
-
-/// Whether two regions are on the same continent; `None` when either is not in the table.
-pub fn same_continent(a: &str, b: &str) -> Option<bool> {
-    let t = price_table();
-    Some(t.region(a)?.continent == t.region(b)?.continent)
-}
 
 pub struct CostInput<'a> {
     /// The cluster's region, where the backup itself is stored.
@@ -577,16 +500,5 @@ mod tests {
         assert_eq!(format_gb(1_999_999_999), "2 GB");
         assert_eq!(format_gb(1_234 * GB), "1,234 GB");
         assert_eq!(format_gb(u64::MAX), "18,446,744,073.71 GB");
-    }
-
-    #[test]
-    fn region_labels_and_continents() {
-        assert_eq!(region_label("aws-us-west-2"), "AWS us-west-2 (Oregon)");
-        assert_eq!(region_label("gcp-europe-west3"), "GCP europe-west3 (Frankfurt)");
-        assert_eq!(region_label("az-eastus"), "Azure eastus (Virginia)");
-        assert_eq!(region_label("xyz-1"), "xyz-1");
-        assert_eq!(same_continent("gcp-us-west1", "gcp-us-east4"), Some(true));
-        assert_eq!(same_continent("gcp-us-west1", "gcp-europe-west3"), Some(false));
-        assert_eq!(same_continent("gcp-us-west1", "nowhere"), None);
     }
 }

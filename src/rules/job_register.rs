@@ -12,7 +12,7 @@ use api_types::{Job, JobStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::state::settings::Store;
+use super::store::Store;
 
 pub const KEY_PREFIX: &str = "zbc.jobs.";
 /// Bumped when the document's meaning changes; a document of another version is ignored
@@ -414,7 +414,7 @@ mod tests {
 
     const BASE: &str = "https://api.cloud.zilliz.com";
 
-    use crate::state::settings::memory::MemStore as Mem;
+    use crate::rules::store::memory::MemStore as Mem;
 
     fn mem_with(raw: &str) -> Mem {
         let m = Mem::default();

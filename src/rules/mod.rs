@@ -8,6 +8,8 @@ pub mod job_register;
 pub mod polling;
 pub mod rate_limit;
 pub mod reconcile;
+pub mod regions;
+pub mod store;
 pub mod time;
 
 /// Fixtures the rules' tests share.

@@ -4,8 +4,9 @@
 use api_types::DeployConfig;
 use leptos::prelude::*;
 
-use super::settings::{self, ApiKey, web::WebStore};
+use super::settings::{self, web::WebStore};
 use crate::api::ApiClient;
+use crate::api::key::ApiKey;
 
 #[derive(Clone, Copy)]
 pub struct Connection {
@@ -89,19 +90,4 @@ impl Connection {
         settings::save_base_url(&WebStore::local(), url.as_deref());
         self.user_base_url.set(url);
     }
-}
-
-/// Reads `config.json` (resolved against the document's base URL, so a sub-path deployment
-/// works). Any failure, from a 404 to a malformed file, yields the defaults: the console then
-/// calls the origin that served it.
-pub async fn load_deploy_config() -> DeployConfig {
-    let Ok(answer) = crate::api::transport::send(gloo_net::http::Method::GET, "config.json", None, None, 5_000).await
-    else {
-        return DeployConfig::default();
-    };
-    if answer.status != 200 {
-        return DeployConfig::default();
-    }
-    // As text, like every API answer (one serde_json reader type in the wasm).
-    std::str::from_utf8(&answer.body).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
 }

@@ -11,12 +11,6 @@ use crate::rules::eligibility::RoleKnowledge;
 #[derive(Clone, Copy)]
 pub struct Roles(RwSignal<HashMap<u64, RoleKnowledge>>);
 
-/// FNV-1a: a stable, non-reversible fingerprint (not a secret-grade hash, and it need not be:
-/// it never leaves memory).
-pub fn fingerprint(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
 impl Roles {
     pub fn provide() -> Roles {
         let r = Roles(RwSignal::new(HashMap::new()));

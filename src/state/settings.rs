@@ -5,67 +5,12 @@
 //! sessionStorage only when the user opts in to "remember for this tab", and is never written to
 //! localStorage, never put in a URL and never printed (its `Debug` is redacted).
 
-use std::fmt;
-
-/// Where the console keeps settings between loads. `session` is per tab; `local` survives the
-/// browser. Abstracted so the rules are tested without a browser.
-pub trait Store {
-    fn get(&self, key: &str) -> Option<String>;
-    fn set(&self, key: &str, value: &str);
-    fn remove(&self, key: &str);
-}
+use crate::api::key::ApiKey;
+use crate::rules::store::Store;
 
 /// Storage keys. The base URL is not a secret and may persist; the key only per tab.
 pub const BASE_URL_KEY: &str = "zbc.apiBaseUrl";
 pub const API_KEY_KEY: &str = "zbc.apiKey";
-
-/// An API key. Never displayed, never logged: `Debug` and `Display` print a mask.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Accepts a pasted key: trimmed, optionally with a leading "Bearer ". Empty or containing
-    /// whitespace or control characters (which would break the header) is refused.
-    pub fn parse(input: &str) -> Result<ApiKey, &'static str> {
-        let s = input.trim();
-        let s = s.strip_prefix("Bearer ").unwrap_or(s).trim();
-        if s.is_empty() {
-            return Err("Enter an API key.");
-        }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control() || !c.is_ascii()) {
-            return Err("An API key has no spaces or special characters: check what was pasted.");
-        }
-        Ok(ApiKey(s.to_owned()))
-    }
-
-    /// The header value. The only way to read the key.
-    pub fn bearer(&self) -> String {
-        format!("Bearer {}", self.0)
-    }
-
-    /// A fingerprint for in-memory bookkeeping (what the console learned about this key).
-    pub fn fingerprint(&self) -> u64 {
-        super::roles::fingerprint(&self.0)
-    }
-
-    /// A hint that tells keys apart without revealing them: the last four characters.
-    pub fn hint(&self) -> String {
-        let tail: String = self.0.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        format!("…{tail}")
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(***)")
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
 
 /// Checks a base URL typed by the user or read from `config.json`, and normalises it:
 /// `http(s)://host[:port][/path]` without credentials, query or fragment, no trailing slash and
@@ -159,7 +104,7 @@ pub fn load(session: &dyn Store, local: &dyn Store) -> Saved {
 /// Saves the key where the user allowed: sessionStorage when `remember`, nowhere otherwise.
 pub fn save_key(session: &dyn Store, key: &ApiKey, remember: bool) {
     if remember {
-        session.set(API_KEY_KEY, &key.0);
+        session.set(API_KEY_KEY, key.as_stored());
     } else {
         session.remove(API_KEY_KEY);
     }
@@ -173,30 +118,6 @@ pub fn save_base_url(local: &dyn Store, url: Option<&str>) {
     match url {
         Some(u) => local.set(BASE_URL_KEY, u),
         None => local.remove(BASE_URL_KEY),
-    }
-}
-
-/// An in-memory store for native tests of the rules that persist something.
-#[cfg(test)]
-pub mod memory {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-
-    use super::Store;
-
-    #[derive(Default)]
-    pub struct MemStore(pub RefCell<HashMap<String, String>>);
-
-    impl Store for MemStore {
-        fn get(&self, k: &str) -> Option<String> {
-            self.0.borrow().get(k).cloned()
-        }
-        fn set(&self, k: &str, v: &str) {
-            self.0.borrow_mut().insert(k.into(), v.into());
-        }
-        fn remove(&self, k: &str) {
-            self.0.borrow_mut().remove(k);
-        }
     }
 }
 
@@ -237,7 +158,7 @@ pub mod web {
 mod tests {
     use super::*;
 
-    use super::memory::MemStore as Mem;
+    use crate::rules::store::memory::MemStore as Mem;
 
     #[test]
     fn a_base_url_the_host_would_block_is_refused_before_saving() {
@@ -291,17 +212,6 @@ mod tests {
         );
         // An invalid saved value falls through to the next source instead of breaking the app.
         assert_eq!(resolve_base_url(Some("nonsense"), Some("also bad"), origin), origin);
-    }
-
-    #[test]
-    fn key_parsing_and_redaction() {
-        let k = ApiKey::parse("  Bearer abc123XYZ \n").unwrap();
-        assert_eq!(k.bearer(), "Bearer abc123XYZ");
-        assert_eq!(format!("{k:?} {k}"), "ApiKey(***) ***");
-        assert_eq!(k.hint(), "…3XYZ");
-        assert!(ApiKey::parse("   ").is_err());
-        assert!(ApiKey::parse("two words").is_err());
-        assert!(ApiKey::parse("ключ").is_err());
     }
 
     #[test]

@@ -184,7 +184,8 @@ pub async fn sim(path: &str, body: Option<serde_json::Value>) -> serde_json::Val
 pub fn provide_console(
     key: &str,
 ) -> (backup_console::components::create_backup::CreateBackupTarget, backup_console::state::jobs::Jobs) {
-    use backup_console::state::{Connection, jobs::Jobs, roles::Roles, settings::ApiKey, toasts::Toasts};
+    use backup_console::api::key::ApiKey;
+    use backup_console::state::{Connection, jobs::Jobs, roles::Roles, toasts::Toasts};
     use leptos::prelude::Set;
     let conn = Connection::provide();
     conn.deploy.set(Some(api_types::DeployConfig::default()));
