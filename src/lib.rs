@@ -6,12 +6,13 @@
 pub mod api;
 pub mod components;
 pub mod pages;
+pub mod route;
 pub mod rules;
 pub mod state;
 
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{ParamSegment, StaticSegment};
 
 use components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use components::header::Header;
@@ -43,13 +44,13 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/clusters"/> }/>
-                    <Route path=path!("/clusters") view=ClustersPage/>
-                    <Route path=path!("/clusters/:id") view=ClusterPage/>
-                    <Route path=path!("/backups") view=BackupsPage/>
-                    <Route path=path!("/jobs") view=JobsPage/>
-                    <Route path=path!("/jobs/:id") view=JobsPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=StaticSegment("") view=|| view! { <Redirect path=route::Route::Clusters.href()/> }/>
+                    <Route path=StaticSegment(route::CLUSTERS) view=ClustersPage/>
+                    <Route path=(StaticSegment(route::CLUSTERS), ParamSegment(route::ID)) view=ClusterPage/>
+                    <Route path=StaticSegment(route::BACKUPS) view=BackupsPage/>
+                    <Route path=StaticSegment(route::JOBS) view=JobsPage/>
+                    <Route path=(StaticSegment(route::JOBS), ParamSegment(route::ID)) view=JobsPage/>
+                    <Route path=StaticSegment(route::SETTINGS) view=SettingsPage/>
                 </Routes>
             </main>
             <CreateBackupHost/>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::data_table::DataTable;
 
 use super::status_badge::{StatusBadge, Tone};
+use crate::route::Route;
 
 pub fn cluster_status_tone(s: &ClusterStatus) -> Tone {
     match s {
@@ -47,7 +48,7 @@ pub fn ClusterTable(
         <DataTable label=caption columns>
             {clusters.into_iter().map(|c| {
                 let tone = cluster_status_tone(&c.status);
-                let href = format!("/clusters/{}", c.cluster_id);
+                let href = Route::Cluster(c.cluster_id.clone()).href();
                 let action = on_create.map(|cb| {
                     let name = c.cluster_name.clone();
                     let target = c.clone();

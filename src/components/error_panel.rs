@@ -9,6 +9,7 @@ use leptos::leptos_dom::helpers::{IntervalHandle, set_interval_with_handle};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, ErrorKind};
+use crate::route::Route;
 
 #[component]
 pub fn ErrorPanel(
@@ -63,7 +64,7 @@ pub fn ErrorPanel(
                         }}
                     </button>
                 })}
-                {to_settings.then(|| view! { <a class="button-link" href="/settings">"Open Settings"</a> })}
+                {to_settings.then(|| view! { <a class="button-link" href=Route::Settings.href()>"Open Settings"</a> })}
             </div>
             {(!details.is_empty()).then(|| view! {
                 <details class="error-details">

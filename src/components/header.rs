@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::route::Route;
 use crate::state::Connection;
 
 #[component]
@@ -11,16 +12,16 @@ pub fn Header() -> impl IntoView {
     let mode = move || conn.deploy.with(|d| d.as_ref().and_then(|d| d.mode.clone()));
     view! {
         <header class="app-header">
-            <a class="brand" href="/clusters">
+            <a class="brand" href=Route::Clusters.href()>
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "Backup Console"
             </a>
             <nav aria-label="Main">
                 <ul>
-                    <li><A href="/clusters">"Clusters"</A></li>
-                    <li><A href="/backups">"Backups"</A></li>
-                    <li><A href="/jobs">"Jobs"</A></li>
-                    <li><A href="/settings">"Settings"</A></li>
+                    <li><A href=Route::Clusters.href()>"Clusters"</A></li>
+                    <li><A href=Route::Backups.href()>"Backups"</A></li>
+                    <li><A href=Route::Jobs.href()>"Jobs"</A></li>
+                    <li><A href=Route::Settings.href()>"Settings"</A></li>
                 </ul>
             </nav>
             <p class="conn-state">

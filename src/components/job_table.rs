@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::components::data_table::DataTable;
 
 use super::status_badge::{StatusBadge, Tone};
+use crate::route::Route;
 use crate::rules::job_register::JobEntry;
 use crate::rules::time;
 use crate::state::jobs::Jobs;
@@ -81,7 +82,7 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
     view! {
         <tr role="row" class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
             <th scope="row" role="rowheader">
-                <a href=format!("/jobs/{id}")><code class="job-id">{id.clone()}</code></a>
+                <a href=Route::Job(id.clone()).href()><code class="job-id">{id.clone()}</code></a>
                 <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>"Copy"</button>
             </th>
             <td role="cell" data-label="Type">{move || entry.with(|e| e.kind.label())}</td>

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::route::Route;
 use crate::state::Connection;
 
 #[component]
@@ -14,7 +15,7 @@ pub fn NeedsKey() -> impl IntoView {
             view! {
                 <div class="notice">
                     <p>"The console needs an API key to talk to the API."</p>
-                    <p><a class="button-link" href="/settings">"Enter your API key in Settings"</a></p>
+                    <p><a class="button-link" href=Route::Settings.href()>"Enter your API key in Settings"</a></p>
                 </div>
             }.into_any()
         }}

@@ -9,6 +9,7 @@ use crate::components::cluster_table::{cluster_status_tone, tier_label};
 use crate::components::create_backup::CreateBackupTarget;
 use crate::components::status_badge::StatusBadge;
 use crate::components::{backup_table::BackupTable, error_panel::ErrorPanel, needs_key::NeedsKey};
+use crate::route::{self, Route};
 use crate::rules::eligibility::{MIGRATE_DOCS_URL, UPGRADE_DOCS_URL};
 use crate::rules::format;
 use crate::state::Connection;
@@ -19,7 +20,7 @@ pub fn ClusterPage() -> impl IntoView {
     let conn = Connection::get();
     let jobs = Jobs::get();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let id = move || params.with(|p| p.get(route::ID).unwrap_or_default());
 
     let cluster = LocalResource::new(move || {
         let (ready, client, id) = (conn.ready(), conn.client(), id());
@@ -37,7 +38,7 @@ pub fn ClusterPage() -> impl IntoView {
     });
 
     view! {
-        <p class="breadcrumb"><a href="/clusters">"Clusters"</a> " / " {id}</p>
+        <p class="breadcrumb"><a href=Route::Clusters.href()>"Clusters"</a> " / " {id}</p>
         <Show when=move || conn.ready() fallback=NeedsKey>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading the cluster…"</p> }>
                 {move || Suspend::new(async move {
@@ -107,7 +108,7 @@ fn UpgradeNotes(tier: Tier) -> impl IntoView {
     let section = NodeRef::<leptos::html::Section>::new();
     let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
-        if location.hash.get().trim_start_matches('#') == "upgrade"
+        if location.hash.get().trim_start_matches('#') == route::UPGRADE_SECTION
             && let Some(el) = section.get()
         {
             // On the next frame: inside a Transition the section is built before it is in the
@@ -129,7 +130,7 @@ fn UpgradeNotes(tier: Tier) -> impl IntoView {
         ),
     };
     view! {
-        <section id="upgrade" class="card notes" tabindex="-1" node_ref=section aria-labelledby="upgrade-heading">
+        <section id=route::UPGRADE_SECTION class="card notes" tabindex="-1" node_ref=section aria-labelledby="upgrade-heading">
             <h2 id="upgrade-heading">"Backups need a Dedicated cluster"</h2>
             <p>{what} " " {how}</p>
             <ul>

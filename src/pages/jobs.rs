@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::job_table::JobTable;
+use crate::route::{self, Route};
 use crate::rules::job_register::{JobKind, normalize_job_id};
 use crate::rules::time;
 use crate::state::jobs::{Jobs, now_ms};
@@ -28,7 +29,7 @@ pub fn JobsPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
 
-    let selected = Signal::derive(move || params.with(|p| p.get("id")).and_then(|id| normalize_job_id(&id)));
+    let selected = Signal::derive(move || params.with(|p| p.get(route::ID)).and_then(|id| normalize_job_id(&id)));
     // A job opened by link is followed from then on.
     Effect::new(move |_| {
         if let Some(id) = selected.get() {
@@ -74,7 +75,7 @@ pub fn JobsPage() -> impl IntoView {
             }
             let qs: Vec<String> =
                 pairs.iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect();
-            let path = selected.get_untracked().map_or("/jobs".to_owned(), |id| format!("/jobs/{id}"));
+            let path = selected.get_untracked().map_or(Route::Jobs, Route::Job).href();
             let url = if qs.is_empty() { path } else { format!("{path}?{}", qs.join("&")) };
             navigate(&url, NavigateOptions { replace: true, ..Default::default() });
         }
@@ -101,7 +102,7 @@ pub fn JobsPage() -> impl IntoView {
                     follow_error.set(None);
                     draft.set(String::new());
                     jobs.follow(&id);
-                    navigate(&format!("/jobs/{id}"), NavigateOptions::default());
+                    navigate(&Route::Job(id).href(), NavigateOptions::default());
                 }
                 None => follow_error.set(Some("A job id looks like job-0123abcd…: letters, digits, - and _ only.")),
             }

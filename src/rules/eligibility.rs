@@ -58,10 +58,30 @@ impl LineState {
     }
 }
 
+/// What a blocked line offers to do about it: an intent, which the view turns into a link.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FixLink {
-    pub label: String,
-    pub href: String,
+pub enum Fix {
+    /// Follow the job of the backup that blocks.
+    ViewJob(String),
+    ViewBackups,
+    /// The cluster page's notes on upgrading a Free cluster.
+    UpgradeCluster(String),
+    /// Public documentation: the link's text and address.
+    Docs {
+        label: &'static str,
+        url: &'static str,
+    },
+}
+
+impl Fix {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Fix::ViewJob(_) => "View job",
+            Fix::ViewBackups => "View backups",
+            Fix::UpgradeCluster(_) => "Upgrade",
+            Fix::Docs { label, .. } => label,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -73,7 +93,7 @@ pub struct CheckLine {
     pub state: LineState,
     /// Visible explanation of the state.
     pub detail: String,
-    pub fix: Option<FixLink>,
+    pub fix: Option<Fix>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -100,24 +120,7 @@ pub struct Eligibility {
 
 pub const ALLOWED_ROLES: &str = "Organization Owner, Project Admin or a custom role with backup privilege";
 
-/// Percent-encodes one path segment: ids come from the network and must not reshape the URL.
-fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn link(label: &str, href: String) -> Option<FixLink> {
-    Some(FixLink { label: label.into(), href })
-}
-
-fn line(id: &'static str, label: &str, state: LineState, detail: String, fix: Option<FixLink>) -> CheckLine {
+fn line(id: &'static str, label: &str, state: LineState, detail: String, fix: Option<Fix>) -> CheckLine {
     CheckLine { id, label: label.into(), state, detail, fix }
 }
 
@@ -130,7 +133,7 @@ fn tier_line(c: &Cluster) -> CheckLine {
             LABEL,
             LineState::Fail,
             "Free clusters cannot be backed up. Upgrade to a Dedicated cluster to create backups.".into(),
-            link("Upgrade", format!("/clusters/{}#upgrade", segment(&c.cluster_id))),
+            Some(Fix::UpgradeCluster(c.cluster_id.clone())),
         ),
         Tier::Serverless => line(
             "tier",
@@ -138,7 +141,7 @@ fn tier_line(c: &Cluster) -> CheckLine {
             LineState::Fail,
             "Serverless clusters cannot be backed up. Migrate the data to a Dedicated cluster to create backups."
                 .into(),
-            link("Migrate to a Dedicated cluster", MIGRATE_DOCS_URL.into()),
+            Some(Fix::Docs { label: "Migrate to a Dedicated cluster", url: MIGRATE_DOCS_URL }),
         ),
     }
 }
@@ -169,7 +172,7 @@ fn role_line(role: RoleKnowledge) -> CheckLine {
             format!(
                 "This API key's role may not create backups. Only {ALLOWED_ROLES} can; ask one of them, or use a key with such a role."
             ),
-            link("About project roles", ROLES_DOCS_URL.into()),
+            Some(Fix::Docs { label: "About project roles", url: ROLES_DOCS_URL }),
         ),
     }
 }
@@ -221,8 +224,8 @@ fn manual_line(input: &EligibilityInput) -> CheckLine {
     let what = "a manual backup of this cluster is already being made";
     let blocked = |name: &str, job: Option<&str>| {
         let fix = match job {
-            Some(j) => link("View job", format!("/jobs/{}", segment(j))),
-            None => link("View backups", "/backups".into()),
+            Some(j) => Some(Fix::ViewJob(j.to_owned())),
+            None => Some(Fix::ViewBackups),
         };
         line(
             "manual",
@@ -266,7 +269,7 @@ fn auto_line(input: &EligibilityInput) -> CheckLine {
                 "An automatic backup of this cluster is being made: {}. A manual backup cannot start until it finishes.",
                 name_of(b)
             ),
-            link("View backups", "/backups".into()),
+            Some(Fix::ViewBackups),
         ),
         None => line("auto", LABEL, LineState::Pass, "No automatic backup of this cluster is being made.".into(), None),
     }
@@ -287,7 +290,7 @@ fn status_line(c: &Cluster) -> CheckLine {
         | ClusterStatus::Restoring => (format!("The cluster is {status}. Wait until it is running."), None),
         ClusterStatus::Stopped => (
             format!("The cluster is {status}. Resume the cluster first."),
-            link("How to resume a cluster", RESUME_DOCS_URL.into()),
+            Some(Fix::Docs { label: "How to resume a cluster", url: RESUME_DOCS_URL }),
         ),
         ClusterStatus::Stopping => {
             (format!("The cluster is {status}. Wait until it has stopped, then resume it."), None)
@@ -477,10 +480,7 @@ mod tests {
         assert_eq!(tier.state, LineState::Fail);
         assert_eq!(tier.label, "Dedicated cluster");
         assert!(tier.detail.starts_with("Free clusters cannot be backed up."), "{}", tier.detail);
-        assert_eq!(
-            tier.fix,
-            Some(FixLink { label: "Upgrade".into(), href: "/clusters/in03-0123456789abcde#upgrade".into() })
-        );
+        assert_eq!(tier.fix, Some(Fix::UpgradeCluster("in03-0123456789abcde".into())));
         assert_eq!(e.blocking_reason.as_deref(), Some(tier.detail.as_str()));
         // The list lines do not spin for a cluster that has no backups.
         assert_eq!(get(&e, "manual").state, LineState::Unknown);
@@ -496,9 +496,9 @@ mod tests {
         assert!(tier.detail.starts_with("Serverless clusters cannot be backed up."));
         assert_eq!(
             tier.fix,
-            Some(FixLink {
-                label: "Migrate to a Dedicated cluster".into(),
-                href: "https://docs.zilliz.com/docs/migrate-between-clusters".into()
+            Some(Fix::Docs {
+                label: "Migrate to a Dedicated cluster",
+                url: "https://docs.zilliz.com/docs/migrate-between-clusters"
             })
         );
     }
@@ -554,7 +554,7 @@ mod tests {
         let m = get(&e, "manual");
         assert_eq!(m.state, LineState::Fail);
         assert!(m.detail.contains("prod_backup3"), "{}", m.detail);
-        assert_eq!(m.fix, Some(FixLink { label: "View backups".into(), href: "/backups".into() }));
+        assert_eq!(m.fix, Some(Fix::ViewBackups));
         assert_eq!(e.blocking_reason.as_deref(), Some(m.detail.as_str()));
         // From the register: its job, even before the list shows it (and while it loads).
         let mut inp = input(&c, RoleKnowledge::Allowed, None);
@@ -563,7 +563,7 @@ mod tests {
         let m = get(&e, "manual");
         assert_eq!(m.state, LineState::Fail);
         assert!(m.detail.contains("prod_backup4"));
-        assert_eq!(m.fix, Some(FixLink { label: "View job".into(), href: "/jobs/job-031a8e3587ba7zqkad%2Fx".into() }));
+        assert_eq!(m.fix, Some(Fix::ViewJob("job-031a8e3587ba7zqkad/x".into())));
         // An item without a cluster id still counts (the list was asked for this cluster).
         let anonymous = [backup("", "MANUAL", "CREATING", "prod_backup5")];
         assert_eq!(
@@ -583,7 +583,7 @@ mod tests {
         let a = get(&e, "auto");
         assert_eq!(a.state, LineState::Fail);
         assert!(a.detail.contains("prod_auto9") && a.detail.contains("cannot start"), "{}", a.detail);
-        assert_eq!(a.fix.as_ref().map(|f| f.href.as_str()), Some("/backups"));
+        assert_eq!(a.fix, Some(Fix::ViewBackups));
         assert_eq!(get(&e, "manual").state, LineState::Pass);
         assert!(!e.can_create);
     }
@@ -637,11 +637,5 @@ mod tests {
         let c: Cluster = serde_json::from_value(json!({"clusterId": ID, "plan": "Standard"})).unwrap();
         let s = evaluate(&input(&c, RoleKnowledge::Allowed, Some(&[]))).lines.remove(4);
         assert_eq!(s.detail, "The cluster is unknown. Backups need a running cluster.");
-    }
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(segment("in01-abc_1.2~"), "in01-abc_1.2~");
-        assert_eq!(segment("a/b?c#d é"), "a%2Fb%3Fc%23d%20%C3%A9");
     }
 }

@@ -18,6 +18,7 @@ use wasm_bindgen::closure::Closure;
 use super::Connection;
 use super::settings::web::WebStore;
 use super::toasts::{ToastTone, Toasts};
+use crate::route::Route;
 use crate::rules::job_register::{JobEntry, JobKind, JobRegister};
 use crate::rules::polling::{PollPolicy, Scheduler, Transition};
 
@@ -292,7 +293,7 @@ impl Jobs {
             Transition::Finished { job_id, status, reason } => {
                 self.finished.update(|n| *n += 1);
                 let name = self.describe(job_id);
-                let link = Some(("View job".to_owned(), format!("/jobs/{job_id}")));
+                let link = Some(("View job".to_owned(), Route::Job(job_id.clone()).href()));
                 match status {
                     JobStatus::Successful => {
                         toasts.push(format!("{name} finished successfully."), link, ToastTone::Success)
@@ -308,7 +309,7 @@ impl Jobs {
                 let name = self.describe(job_id);
                 toasts.push(
                     format!("{name} has made no progress for a while."),
-                    Some(("View job".into(), format!("/jobs/{job_id}"))),
+                    Some(("View job".into(), Route::Job(job_id.clone()).href())),
                     ToastTone::Info,
                 );
             }

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::rules::eligibility::{CheckLine, LineState};
+use crate::route::Route;
+use crate::rules::eligibility::{CheckLine, Fix, LineState};
 
 fn state_class(s: LineState) -> &'static str {
     match s {
@@ -22,6 +23,16 @@ fn state_icon(s: LineState) -> &'static str {
     }
 }
 
+/// Where a fix leads, and whether that is outside the console.
+fn fix_href(fix: &Fix) -> (String, bool) {
+    match fix {
+        Fix::ViewJob(id) => (Route::Job(id.clone()).href(), false),
+        Fix::ViewBackups => (Route::Backups.href(), false),
+        Fix::UpgradeCluster(id) => (Route::ClusterUpgrade(id.clone()).href(), false),
+        Fix::Docs { url, .. } => ((*url).to_owned(), true),
+    }
+}
+
 #[component]
 pub fn Checklist(#[prop(into)] lines: Signal<Vec<CheckLine>>) -> impl IntoView {
     view! {
@@ -34,11 +45,11 @@ pub fn Checklist(#[prop(into)] lines: Signal<Vec<CheckLine>>) -> impl IntoView {
                         " "
                         <span class="check-state">{line.state.label()}</span>
                         <span class="check-detail">{line.detail.clone()}</span>
-                        {line.fix.clone().map(|f| {
-                            let external = f.href.starts_with("http");
+                        {line.fix.clone().map(|fix| {
+                            let (href, external) = fix_href(&fix);
                             view! {
-                                <a class="check-fix" href=f.href target=external.then_some("_blank") rel=external.then_some("noopener")>
-                                    {f.label}
+                                <a class="check-fix" href=href target=external.then_some("_blank") rel=external.then_some("noopener")>
+                                    {fix.label()}
                                 </a>
                             }
                         })}

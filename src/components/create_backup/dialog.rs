@@ -15,6 +15,7 @@ use super::cost_notice::CostNotice;
 use super::scope::ScopePicker;
 use crate::api::client::BackupFilter;
 use crate::components::error_panel::ErrorPanel;
+use crate::route::Route;
 use crate::rules::backup_form::{BackupForm, CollectionInfo, Scope, copy_options};
 use crate::rules::cost::{self, CostInput};
 use crate::rules::eligibility::{EligibilityInput, evaluate};
@@ -235,7 +236,7 @@ pub fn CreateBackupDialog(
         } else {
             format!("Backup {backup_name} is being created.")
         };
-        toasts.push(text, Some(("View job".to_owned(), format!("/jobs/{job_id}"))), ToastTone::Success);
+        toasts.push(text, Some(("View job".to_owned(), Route::Job(job_id).href())), ToastTone::Success);
         close();
     };
 
@@ -365,7 +366,7 @@ pub fn CreateBackupDialog(
                             Some(Outcome::FoundWithoutJob { backup_name }) => view! {
                                 <p class="outcome-line" role="alert">
                                     {format!("The answer to Create was lost, but backup {backup_name} was made. Its job could not be found, so it is not followed here; ")}
-                                    <a href="/backups">"see Backups"</a>"."
+                                    <a href=Route::Backups.href()>"see Backups"</a>"."
                                 </p>
                             }.into_any(),
                         }}

@@ -1,0 +1,72 @@
+//! Every place in the console as a type: the router matches these segments (`lib.rs`) and every
+//! link is written by `Route::href`, so a route is spelt in this file only.
+
+/// Path segments, shared by the router and `href`.
+pub const CLUSTERS: &str = "clusters";
+pub const BACKUPS: &str = "backups";
+pub const JOBS: &str = "jobs";
+pub const SETTINGS: &str = "settings";
+/// The parameter of an id segment (`/clusters/:id`, `/jobs/:id`).
+pub const ID: &str = "id";
+/// The section of a cluster's page where the Upgrade fix lands.
+pub const UPGRADE_SECTION: &str = "upgrade";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Clusters,
+    Cluster(String),
+    /// A cluster's page at "Backups need a Dedicated cluster".
+    ClusterUpgrade(String),
+    Backups,
+    Jobs,
+    Job(String),
+    Settings,
+}
+
+impl Route {
+    /// The link to this place. Ids come from the network: each is one percent-encoded segment,
+    /// so none can reshape the URL.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Clusters => format!("/{CLUSTERS}"),
+            Route::Cluster(id) => format!("/{CLUSTERS}/{}", segment(id)),
+            Route::ClusterUpgrade(id) => format!("/{CLUSTERS}/{}#{UPGRADE_SECTION}", segment(id)),
+            Route::Backups => format!("/{BACKUPS}"),
+            Route::Jobs => format!("/{JOBS}"),
+            Route::Job(id) => format!("/{JOBS}/{}", segment(id)),
+            Route::Settings => format!("/{SETTINGS}"),
+        }
+    }
+}
+
+/// Percent-encodes one path segment (RFC 3986 unreserved characters pass).
+fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs() {
+        assert_eq!(Route::Clusters.href(), "/clusters");
+        assert_eq!(Route::Cluster("in01-3f9a1c7e5b2d401".into()).href(), "/clusters/in01-3f9a1c7e5b2d401");
+        assert_eq!(Route::ClusterUpgrade("in03-x".into()).href(), "/clusters/in03-x#upgrade");
+        assert_eq!(Route::Backups.href(), "/backups");
+        assert_eq!(Route::Jobs.href(), "/jobs");
+        assert_eq!(Route::Settings.href(), "/settings");
+        // An id that would reshape the URL stays one segment.
+        assert_eq!(Route::Job("job-1/../x?y#z".into()).href(), "/jobs/job-1%2F..%2Fx%3Fy%23z");
+        assert_eq!(segment("in01-abc_1.2~"), "in01-abc_1.2~");
+        assert_eq!(segment("a/b?c#d é"), "a%2Fb%3Fc%23d%20%C3%A9");
+    }
+}
