@@ -1,25 +1,16 @@
 //! `GET /config.json`: tells the console where the API is and whether it needs a key. Served
 //! by the server itself, so it overrides any `config.json` in dist/.
 
+use api_types::{DeployConfig, DeployMode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Simulator,
     Gateway,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Simulator => "simulator",
-            Self::Gateway => "gateway",
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -31,16 +22,24 @@ pub struct ConsoleConfig {
     pub connect_origins: std::sync::Arc<Vec<String>>,
 }
 
+impl From<Mode> for DeployMode {
+    fn from(m: Mode) -> Self {
+        match m {
+            Mode::Simulator => DeployMode::Simulator,
+            Mode::Gateway => DeployMode::Gateway,
+        }
+    }
+}
+
+/// The one type both sides use: the console reads what this writes.
 pub async fn handler(State(cfg): State<ConsoleConfig>) -> impl IntoResponse {
-    (
-        [(header::CACHE_CONTROL, "no-cache")],
-        Json(json!({
-            // null = the origin that served the console (this server).
-            "apiBaseUrl": null,
-            "serverHoldsKey": cfg.server_holds_key,
-            "mode": cfg.mode.as_str(),
-            // Any other base URL would be blocked by this server's Content-Security-Policy.
-            "connectOrigins": *cfg.connect_origins,
-        })),
-    )
+    let config = DeployConfig {
+        // None = the origin that served the console (this server).
+        api_base_url: None,
+        server_holds_key: cfg.server_holds_key,
+        mode: Some(cfg.mode.into()),
+        // Any other base URL would be blocked by this server's Content-Security-Policy.
+        connect_origins: Some(cfg.connect_origins.to_vec()),
+    };
+    ([(header::CACHE_CONTROL, "no-cache")], Json(config))
 }

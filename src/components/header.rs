@@ -9,7 +9,7 @@ use crate::state::Connection;
 #[component]
 pub fn Header() -> impl IntoView {
     let conn = Connection::get();
-    let mode = move || conn.deploy.with(|d| d.as_ref().and_then(|d| d.mode.clone()));
+    let mode = move || conn.deploy.with(|d| d.as_ref().and_then(|d| d.mode).and_then(|m| m.label()));
     view! {
         <header class="app-header">
             <a class="brand" href=Route::Clusters.href()>

@@ -1,7 +1,7 @@
 //! The reactive connection context: deploy-time config, the user's base URL and key, and the
 //! API client built from them. Pages read it with `Connection::get()`.
 
-use api_types::DeployConfig;
+use api_types::{DeployConfig, DeployMode};
 use leptos::prelude::*;
 
 use super::settings::{self, web::WebStore};
@@ -69,7 +69,7 @@ impl Connection {
     /// A client for the current settings; reading it inside a resource makes the resource
     /// refetch when the settings change.
     pub fn client(&self) -> ApiClient {
-        let gateway = self.deploy.with(|d| d.as_ref().and_then(|d| d.mode.as_deref()) == Some("gateway"));
+        let gateway = self.deploy.with(|d| d.as_ref().and_then(|d| d.mode) == Some(DeployMode::Gateway));
         ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() })
             .with_data_plane_via_server(gateway)
     }

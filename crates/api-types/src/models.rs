@@ -497,6 +497,30 @@ pub struct SetPolicyResponse {
     pub status: PolicyStatus,
 }
 
+/// The project's server's two modes, as `config.json` names them. Another value (a future
+/// mode, another host) reads as `Other` rather than failing the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeployMode {
+    /// The built-in simulator answers.
+    Simulator,
+    /// Requests are forwarded to a real upstream.
+    Gateway,
+    #[serde(other)]
+    Other,
+}
+
+impl DeployMode {
+    /// The header's badge text; `None` for a mode the console does not know.
+    pub fn label(self) -> Option<&'static str> {
+        match self {
+            DeployMode::Simulator => Some("simulator"),
+            DeployMode::Gateway => Some("gateway"),
+            DeployMode::Other => None,
+        }
+    }
+}
+
 /// `config.json` next to `index.html`: deploy-time settings, so one build serves any
 /// environment. Every field is optional; an unreadable file means "no deploy-time config".
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -508,9 +532,9 @@ pub struct DeployConfig {
     /// The server adds the API key itself: the console must not ask for one.
     #[serde(default)]
     pub server_holds_key: bool,
-    /// "simulator" or "gateway", shown in the header when present.
+    /// Which kind of server answers the API, shown in the header when present.
     #[serde(default)]
-    pub mode: Option<String>,
+    pub mode: Option<DeployMode>,
     /// Origins besides its own that the host's Content-Security-Policy lets the console call;
     /// `None` when the host does not say (a static host), so nothing can be checked.
     #[serde(default)]
@@ -523,6 +547,24 @@ mod tests {
 
     fn cluster(id: &str, plan: &str) -> Cluster {
         serde_json::from_value(serde_json::json!({"clusterId": id, "plan": plan})).unwrap()
+    }
+
+    #[test]
+    fn deploy_config_is_the_contract_both_sides_use() {
+        let c: DeployConfig = serde_json::from_str(
+            r#"{"apiBaseUrl":null,"serverHoldsKey":true,"mode":"gateway","connectOrigins":["https://api.example.com"]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.mode, Some(DeployMode::Gateway));
+        assert_eq!(c.connect_origins.as_deref(), Some(&["https://api.example.com".to_owned()][..]));
+        // Written back, it reads the same (the server writes with this type).
+        let again: DeployConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(again, c);
+        // A mode this console does not know is not an error, and gets no badge.
+        let odd: DeployConfig = serde_json::from_str(r#"{"mode":"hybrid"}"#).unwrap();
+        assert_eq!(odd.mode, Some(DeployMode::Other));
+        assert_eq!(DeployMode::Other.label(), None);
+        assert_eq!(DeployMode::Simulator.label(), Some("simulator"));
     }
 
     #[test]
