@@ -292,3 +292,34 @@ async fn an_api_error_keeps_the_form() {
     assert_eq!(create_requests(STAGING_MAIN).await.len(), 2);
     drop(handle);
 }
+
+#[wasm_bindgen_test]
+async fn a_cross_region_copy_shows_its_transfer_and_is_sent() {
+    reset().await;
+    const PROD_RECOMMEND: &str = "in01-7c2e9b4a1d6f802";
+    let host = Host::new();
+    let (handle, target) = mount_console(&host, "demo-owner-key");
+    open(&host, target, PROD_RECOMMEND).await;
+    until("the checks pass", || !blocked(&host)).await;
+    assert!(host.text().contains("Deleted within a day, it still costs"), "the one-day minimum: {}", host.text());
+    assert!(!host.text().contains("Transfer to"), "no copy, no transfer");
+
+    let copy: web_sys::HtmlInputElement = host
+        .el()
+        .query_selector("fieldset.copies input[type=checkbox]")
+        .unwrap()
+        .expect("a copy region")
+        .unchecked_into();
+    copy.click();
+    until("the transfer line", || host.text().contains("Transfer to")).await;
+    let lines = host.all_texts(".estimate-lines li");
+    assert!(lines.iter().any(|l| l.starts_with("Transfer to") && l.ends_with(" once")), "{lines:?}");
+    assert!(host.text_of(".footer-estimate").contains("once for copying"), "{}", host.text_of(".footer-estimate"));
+
+    create_button(&host).click();
+    until("the dialog closes", || dialog(&host).is_none()).await;
+    let sent = create_requests(PROD_RECOMMEND).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["body"]["crossRegionCopies"].as_array().map(Vec::len), Some(1), "{}", sent[0]["body"]);
+    drop(handle);
+}

@@ -148,7 +148,21 @@ pub fn JobsPage() -> impl IntoView {
                 "Type"
                 <select on:change:target=move |ev| set_type(ev.target().value())>
                     <option value="" selected=move || filter("type").is_none()>"All"</option>
-                    {JobKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=move || filter("type").as_deref() == Some(k.as_str())>{k.label()}</option> }).collect_view()}
+                    // Only kinds this register holds (and the one in the URL): no filter that
+                    // can never match.
+                    {move || {
+                        let chosen = filter("type");
+                        JobKind::ALL
+                            .iter()
+                            .filter(|k| {
+                                chosen.as_deref() == Some(k.as_str())
+                                    || jobs.register.with(|r| r.entries().iter().any(|e| e.kind == **k))
+                            })
+                            .map(|k| {
+                                view! { <option value=k.as_str() selected=move || filter("type").as_deref() == Some(k.as_str())>{k.label()}</option> }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </label>
             <label class="inline">

@@ -292,10 +292,6 @@ impl JobRegister {
         true
     }
 
-    pub fn remove(&mut self, job_id: &str) {
-        self.entries.retain(|e| e.job_id != job_id);
-    }
-
     /// Newest first.
     pub fn entries(&self) -> &[JobEntry] {
         &self.entries
@@ -548,9 +544,6 @@ mod tests {
         r.add(entry("", JobKind::Backup, "c1", 1));
         r.add(entry("a b", JobKind::Backup, "c1", 1));
         assert_eq!(r.len(), 4);
-        r.remove("job-4");
-        assert_eq!(r.get("job-4"), None);
-        assert_eq!(r.len(), 3);
     }
 
     #[test]

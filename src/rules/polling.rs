@@ -131,14 +131,6 @@ impl Scheduler {
         );
     }
 
-    pub fn untrack(&mut self, job_id: &str) {
-        self.jobs.remove(job_id);
-    }
-
-    pub fn is_tracked(&self, job_id: &str) -> bool {
-        self.jobs.contains_key(job_id)
-    }
-
     /// Jobs to request now: not terminal, not in flight, due, and the page is visible (and no
     /// `Retry-After` hold is running). Most overdue first. Marks nothing.
     pub fn due(&self, now_ms: u64) -> Vec<String> {
@@ -217,7 +209,7 @@ impl Scheduler {
     /// A failed request: the next try is after `error_base_ms · 2^(n-1)` with full jitter
     /// (`random` in [0,1)), at least `MIN_RETRY_MS`, capped at `error_cap_ms`; a `Retry-After`
     /// is a floor (even above the cap: the server asked) and also holds every other job. The
-    /// last good status/progress are kept. "Job not found" is the caller's to untrack.
+    /// last good status/progress are kept. A "job not found" is retried like any other error.
     pub fn on_error(&mut self, job_id: &str, retry_after_secs: Option<u64>, random: f64, now_ms: u64) {
         if let Some(secs) = retry_after_secs {
             self.hold_until_ms = self.hold_until_ms.max(now_ms.saturating_add(secs.saturating_mul(1_000)));
@@ -254,20 +246,9 @@ impl Scheduler {
         self.visible = visible;
     }
 
-    pub fn is_visible(&self) -> bool {
-        self.visible
-    }
-
     /// The manual refresh button: every active job not in flight is due now.
     pub fn refresh(&mut self, now_ms: u64) {
         for t in self.jobs.values_mut().filter(|t| t.active()) {
-            t.next_due_ms = t.next_due_ms.min(now_ms);
-        }
-    }
-
-    /// Refresh one job (its page `/jobs/{id}` was opened).
-    pub fn refresh_job(&mut self, job_id: &str, now_ms: u64) {
-        if let Some(t) = self.jobs.get_mut(job_id) {
             t.next_due_ms = t.next_due_ms.min(now_ms);
         }
     }
@@ -405,9 +386,6 @@ mod tests {
         assert_eq!(s.active_count(), 1);
         assert_eq!(s.due(5_000), vec!["a".to_string()]);
         assert_eq!(s.next_wake(5_000), Some(5_000));
-        s.untrack("a");
-        assert_eq!(s.active_count(), 0);
-        assert_eq!(s.next_wake(5_000), None);
     }
 
     #[test]

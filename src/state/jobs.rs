@@ -175,13 +175,6 @@ impl Jobs {
         self.kick();
     }
 
-    pub fn remove(self, job_id: &str) {
-        self.scheduler.update_value(|s| s.untrack(job_id));
-        self.register.update(|r| r.remove(job_id));
-        self.save();
-        self.kick();
-    }
-
     /// Polls every active job now (the manual refresh button).
     pub fn refresh_now(self) {
         let now = now_ms();
@@ -211,12 +204,12 @@ impl Jobs {
         self.scheduler.with_value(|s| s.stalled_since(job_id))
     }
 
-    /// Arms the one timer for the scheduler's next wake-up, or none when idle or hidden.
     /// False once the owning app was disposed; callbacks then do nothing.
     fn alive(self) -> bool {
         self.scheduler.try_with_value(|_| ()).is_some()
     }
 
+    /// Arms the one timer for the scheduler's next wake-up, or none when idle or hidden.
     fn kick(self) {
         if !self.alive() {
             return;

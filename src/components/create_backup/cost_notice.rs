@@ -2,11 +2,17 @@
 
 use leptos::prelude::*;
 
-use crate::rules::cost::{self, Estimate};
+use crate::rules::cost::{self, Estimate, OneOffLine};
 
 #[component]
 pub fn CostNotice(
     #[prop(into)] estimate: Signal<Estimate>,
+    /// The one-off transfer of each copy, under the total.
+    #[prop(into)]
+    transfers: Signal<Vec<OneOffLine>>,
+    /// Regions whose figures are assumptions rather than published prices.
+    #[prop(into)]
+    assumed: Signal<Vec<String>>,
     #[prop(into)] scope_note: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
@@ -28,7 +34,15 @@ pub fn CostNotice(
                             {lines.into_iter().map(|l| view! {
                                 <li>{l.label} ": " {cost::format_usd(l.micro_usd_per_month)} " per month"</li>
                             }).collect_view()}
+                            {move || transfers.get().into_iter().map(|t| view! {
+                                <li>{t.label} ": " {cost::format_usd(t.micro_usd)} " once"</li>
+                            }).collect_view()}
                         </ul>
+                        <p class="muted">
+                            "Deleted within a day, it still costs "
+                            {cost::format_usd(cost::one_day_micro_usd(monthly_micro_usd))}
+                            " (billed daily, one-day minimum)."
+                        </p>
                     }.into_any(),
                     Estimate::UnknownSize => view! {
                         <p>"The size of this choice is not known yet, so no estimate can be made."</p>
@@ -38,6 +52,12 @@ pub fn CostNotice(
                     }.into_any(),
                 }}
                 {move || scope_note.get().map(|n| view! { <p class="muted">{n}</p> })}
+                {move || {
+                    let regions = assumed.get();
+                    (!regions.is_empty()).then(|| view! {
+                        <p class="muted">"No published price for " {regions.join(", ")} ": the estimate assumes a neighbouring region's."</p>
+                    })
+                }}
             </div>
             <p class="muted">
                 {cost::ESTIMATE_CAVEAT} " "

@@ -188,13 +188,28 @@ pub fn CreateBackupDialog(
         }
     });
 
-    let estimate = Signal::derive(move || {
+    // What the estimate is computed from: the home region, the scope's size and the copies.
+    let cost_basis = Memo::new(move |_| {
         let c = cluster_now.get();
         let f = form.get();
         let all = collections_now.get().and_then(Result::ok);
         let size = cost::scope_size(f.scope, c.storage_size, all.as_deref(), &f.selected);
-        let copies: Vec<String> = f.copy_regions.iter().cloned().collect();
-        cost::estimate(&CostInput { region_id: &c.region_id, size_bytes: size, copy_regions: &copies })
+        (c.region_id, size, f.copy_regions.iter().cloned().collect::<Vec<String>>())
+    });
+    let estimate = Signal::derive(move || {
+        cost_basis.with(|(region, size, copies)| {
+            cost::estimate(&CostInput { region_id: region, size_bytes: *size, copy_regions: copies })
+        })
+    });
+    let transfers = Signal::derive(move || {
+        cost_basis.with(|(region, size, copies)| {
+            cost::transfer_lines(&CostInput { region_id: region, size_bytes: *size, copy_regions: copies })
+        })
+    });
+    let assumed = Signal::derive(move || {
+        cost_basis.with(|(region, size, copies)| {
+            cost::assumed_prices(&CostInput { region_id: region, size_bytes: *size, copy_regions: copies })
+        })
     });
     let scope_note = Signal::derive(move || {
         let c = cluster_now.get();
@@ -339,7 +354,7 @@ pub fn CreateBackupDialog(
                 {dedicated.then(|| view! {
                     <ScopePicker form databases=databases_now collections=collections_now retry=retry_dataplane/>
                     <Copies availability=copy_availability form/>
-                    <CostNotice estimate scope_note/>
+                    <CostNotice estimate transfers assumed scope_note/>
                 })}
                 </div>
                 <footer class="modal-footer">
