@@ -12,17 +12,10 @@ use crate::state::jobs::Jobs;
 pub fn BackupsPage() -> impl IntoView {
     let conn = Connection::get();
     let jobs = Jobs::get();
-    let data = LocalResource::new(move || {
+    let data = conn.load(move |client| {
         // A backup or restore job finishing refreshes the list once.
         jobs.finished.track();
-        let ready = conn.ready();
-        let client = conn.client();
-        async move {
-            if !ready {
-                return None;
-            }
-            Some(client.list_backups(&BackupFilter::default()).await)
-        }
+        async move { client.list_backups(&BackupFilter::default()).await }
     });
     view! {
         <h1>"Backups"</h1>

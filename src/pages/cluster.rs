@@ -22,19 +22,14 @@ pub fn ClusterPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get(route::ID).unwrap_or_default());
 
-    let cluster = LocalResource::new(move || {
-        let (ready, client, id) = (conn.ready(), conn.client(), id());
-        async move { if ready { Some(client.describe_cluster(&id).await) } else { None } }
+    let cluster = conn.load(move |client| {
+        let id = id();
+        async move { client.describe_cluster(&id).await }
     });
-    let backups = LocalResource::new(move || {
+    let backups = conn.load(move |client| {
         jobs.finished.track();
-        let (ready, client, id) = (conn.ready(), conn.client(), id());
-        async move {
-            if !ready {
-                return None;
-            }
-            Some(client.list_backups(&BackupFilter { cluster_id: Some(id), ..Default::default() }).await)
-        }
+        let filter = BackupFilter { cluster_id: Some(id()), ..Default::default() };
+        async move { client.list_backups(&filter).await }
     });
 
     view! {

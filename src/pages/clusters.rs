@@ -39,11 +39,7 @@ async fn load(client: ApiClient) -> Result<Overview, ApiError> {
 #[component]
 pub fn ClustersPage() -> impl IntoView {
     let conn = Connection::get();
-    let data = LocalResource::new(move || {
-        let ready = conn.ready();
-        let client = conn.client();
-        async move { if ready { Some(load(client).await) } else { None } }
-    });
+    let data = conn.load(load);
 
     view! {
         <h1>"Clusters"</h1>

@@ -1,7 +1,9 @@
 //! The reactive connection context: deploy-time config, the user's base URL and key, and the
 //! API client built from them. Pages read it with `Connection::get()`.
 
-use api_types::{DeployConfig, DeployMode};
+use std::future::Future;
+
+use api_types::{ApiError, DeployConfig, DeployMode};
 use leptos::prelude::*;
 
 use super::settings::{self, web::WebStore};
@@ -72,6 +74,25 @@ impl Connection {
         let gateway = self.deploy.with(|d| d.as_ref().and_then(|d| d.mode) == Some(DeployMode::Gateway));
         ApiClient::new(self.base_url(), if self.server_holds_key() { None } else { self.key.get() })
             .with_data_plane_via_server(gateway)
+    }
+
+    /// A page's data: `None` until the console can call the API (config loaded and a key),
+    /// then what `fetch` answers. Fetched again when the settings change, and when a signal
+    /// that `fetch` reads before its first `.await` changes (a route parameter, a finished job).
+    pub fn load<T, Fut>(self, fetch: impl Fn(ApiClient) -> Fut + 'static) -> LocalResource<Option<Result<T, ApiError>>>
+    where
+        T: 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        LocalResource::new(move || {
+            let pending = self.ready().then(|| fetch(self.client()));
+            async move {
+                match pending {
+                    Some(answer) => Some(answer.await),
+                    None => None,
+                }
+            }
+        })
     }
 
     pub fn set_key(&self, key: ApiKey, remember: bool) {

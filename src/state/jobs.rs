@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use api_types::{ApiError, ErrorKind, Job, JobStatus};
+use api_types::{ApiError, Cluster, ErrorKind, Job, JobStatus};
 use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -165,6 +165,21 @@ impl Jobs {
     }
 
     /// Follows a job the console just started (or one opened by link).
+    /// Follows the job of a backup the console started (or found after a lost answer).
+    pub fn track_backup(self, cluster: &Cluster, job_id: String, backup_id: String, backup_name: String) {
+        self.add(JobEntry {
+            job_id,
+            kind: JobKind::Backup,
+            cluster_id: cluster.cluster_id.clone(),
+            cluster_name: cluster.cluster_name.clone(),
+            backup_id,
+            backup_name,
+            added_ms: now_ms(),
+            last: None,
+            last_seen_ms: None,
+        });
+    }
+
     pub fn add(self, entry: JobEntry) {
         let now = now_ms();
         self.scheduler.update_value(|s| s.track(&entry.job_id, entry.last.as_ref(), now));

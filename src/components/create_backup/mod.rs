@@ -8,6 +8,10 @@ mod checklist;
 mod copies;
 mod cost_notice;
 mod dialog;
+mod host;
+mod model;
 mod scope;
 
-pub use dialog::{CreateBackupDialog, CreateBackupHost, CreateBackupTarget};
+pub use dialog::CreateBackupDialog;
+pub use host::{CreateBackupHost, CreateBackupTarget};
+pub use model::CreateBackupModel;
