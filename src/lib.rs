@@ -4,6 +4,7 @@
 //! `state/` the app-wide context, `components/` reusable view pieces, `pages/` one file per route.
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod pages;
 pub mod route;

@@ -6,14 +6,16 @@
 //! about 2 %, so that any growth fails the build and is looked at. The issue's budget
 //! (`size::BUDGET_GZIP`, 200 KB) is printed beside it; the console does not meet it yet, and
 //! the ceiling comes down as the size does (360,000 → 330,000 after the 323,852 B build; up to
-//! 340,000 for the 334,302 B build of the error-handling work, looked at: the split build of
-//! the next issue takes the dialog out of the first load).
+//! 340,000 for the 334,302 B build of the error-handling work; 345,000 for the 340,503 B build
+//! of the house-keeping that shows the cost notice's unused lines and moves timers and
+//! listeners to gloo; looked at each time: the split build takes pages and the dialog out of
+//! the first load).
 
 use e2e::size::{BUDGET_GZIP, GOAL_GZIP, first_load};
 use e2e::workspace_root;
 
 /// Enforced ceiling for everything on first load, gzip -9, bytes.
-const CEILING_GZIP: u64 = 340_000;
+const CEILING_GZIP: u64 = 345_000;
 
 #[test]
 fn first_load_transfer_stays_under_its_ceiling() {

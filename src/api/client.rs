@@ -10,9 +10,11 @@ use gloo_net::http::Method;
 use serde::de::DeserializeOwned;
 
 use std::cell::RefCell;
+use std::time::Duration;
 
 use super::key::ApiKey;
 use super::transport::{self, Answer};
+use crate::browser;
 use crate::rules::{backoff, rate_limit::RateLimiter};
 
 const TIMEOUT_MS: u32 = 15_000;
@@ -39,9 +41,9 @@ thread_local! {
 /// Waits until the endpoint's per-second budget has room.
 async fn throttle(endpoint: &'static str) {
     loop {
-        match LIMITER.with(|l| l.borrow_mut().acquire(endpoint, js_sys::Date::now() as u64)) {
+        match LIMITER.with(|l| l.borrow_mut().acquire(endpoint, browser::now_ms())) {
             Ok(()) => return,
-            Err(wait_ms) => gloo_timers::future::TimeoutFuture::new(wait_ms.min(1_000) as u32).await,
+            Err(wait_ms) => browser::sleep(Duration::from_millis(wait_ms.min(1_000))).await,
         }
     }
 }
@@ -91,15 +93,10 @@ impl ApiClient {
         self
     }
 
-    fn url(&self, path: &str, query: &[(&str, String)]) -> String {
-        let mut url = format!("{}{}", self.base, path);
-        for (i, (k, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(k);
-            url.push('=');
-            url.push_str(&enc(v));
-        }
-        url
+    /// The base and a path whose segments the caller has encoded ([`enc`]); a query is added
+    /// by the transport (gloo-net's `query`, URLSearchParams).
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
     }
 
     /// One exchange, checked: the answer if it is a success, its error otherwise. Not generic,
@@ -109,22 +106,28 @@ impl ApiClient {
         endpoint: &'static str,
         method: Method,
         url: &str,
+        query: &[(&str, String)],
         body: Option<String>,
     ) -> Result<Checked, ApiError> {
         throttle(endpoint).await;
-        let answer = transport::send(method, url, self.key.as_ref(), body, self.timeout_ms).await?;
+        let answer = transport::send(method, url, query, self.key.as_ref(), body, self.timeout_ms).await?;
         let data = check_response(answer.status, answer.retry_after.as_deref(), &answer.body)?;
         Ok(Checked { answer, data })
     }
 
     /// `endpoint` names the route ("GET /v2/jobs/{id}") for the rate limit.
-    async fn get_answer(&self, endpoint: &'static str, url: String) -> Result<Checked, ApiError> {
+    async fn get_answer(
+        &self,
+        endpoint: &'static str,
+        url: String,
+        query: &[(&str, String)],
+    ) -> Result<Checked, ApiError> {
         let mut attempt = 0;
         loop {
-            match self.once(endpoint, Method::GET, &url, None).await {
+            match self.once(endpoint, Method::GET, &url, query, None).await {
                 Err(e) if e.is_retryable() && attempt + 1 < GET_ATTEMPTS => {
                     let wait = backoff::delay_ms(attempt, 500, 10_000, e.retry_after_secs, js_sys::Math::random());
-                    gloo_timers::future::TimeoutFuture::new(wait as u32).await;
+                    browser::sleep(Duration::from_millis(wait)).await;
                     attempt += 1;
                 }
                 result => return result,
@@ -138,7 +141,7 @@ impl ApiClient {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, ApiError> {
-        decode(self.get_answer(endpoint, self.url(path, query)).await?)
+        decode(self.get_answer(endpoint, self.url(path), query).await?)
     }
 
     async fn post<T: DeserializeOwned>(
@@ -148,7 +151,7 @@ impl ApiClient {
         body: &impl serde::Serialize,
     ) -> Result<T, ApiError> {
         let json = serde_json::to_string(body).map_err(|e| ApiError::new(ErrorKind::BadShape, e.to_string()))?;
-        decode(self.once(endpoint, Method::POST, &url, Some(json)).await?)
+        decode(self.once(endpoint, Method::POST, &url, &[], Some(json)).await?)
     }
 
     // --- Projects and clusters (reference §4) ---
@@ -236,15 +239,15 @@ impl ApiClient {
     ) -> Result<CreateBackupResponse, ApiError> {
         self.post(
             "POST /v2/clusters/{id}/backups/create",
-            self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id)), &[]),
+            self.url(&format!("/v2/clusters/{}/backups/create", enc(cluster_id))),
             req,
         )
         .await
     }
 
     pub async fn delete_backup(&self, cluster_id: &str, backup_id: &str) -> Result<DeletedBackup, ApiError> {
-        let url = self.url(&format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)), &[]);
-        decode(self.once("DELETE /v2/clusters/{id}/backups/{id}", Method::DELETE, &url, None).await?)
+        let url = self.url(&format!("/v2/clusters/{}/backups/{}", enc(cluster_id), enc(backup_id)));
+        decode(self.once("DELETE /v2/clusters/{id}/backups/{id}", Method::DELETE, &url, &[], None).await?)
     }
 
     pub async fn restore_cluster(
@@ -253,7 +256,7 @@ impl ApiClient {
         backup_id: &str,
         req: &RestoreClusterRequest,
     ) -> Result<RestoreClusterResponse, ApiError> {
-        let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCluster", enc(cluster_id), enc(backup_id)), &[]);
+        let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCluster", enc(cluster_id), enc(backup_id)));
         self.post("POST /v2/clusters/{id}/backups/{id}/restoreCluster", url, req).await
     }
 
@@ -263,8 +266,7 @@ impl ApiClient {
         backup_id: &str,
         req: &RestoreCollectionRequest,
     ) -> Result<JobStarted, ApiError> {
-        let url =
-            self.url(&format!("/v2/clusters/{}/backups/{}/restoreCollection", enc(cluster_id), enc(backup_id)), &[]);
+        let url = self.url(&format!("/v2/clusters/{}/backups/{}/restoreCollection", enc(cluster_id), enc(backup_id)));
         self.post("POST /v2/clusters/{id}/backups/{id}/restoreCollection", url, req).await
     }
 
@@ -273,7 +275,7 @@ impl ApiClient {
         cluster_id: &str,
         req: &SetPolicyRequest,
     ) -> Result<SetPolicyResponse, ApiError> {
-        let url = self.url(&format!("/v2/clusters/{}/backups/policy", enc(cluster_id)), &[]);
+        let url = self.url(&format!("/v2/clusters/{}/backups/policy", enc(cluster_id)));
         self.post("POST /v2/clusters/{id}/backups/policy", url, req).await
     }
 
@@ -339,7 +341,7 @@ impl Default for BackupFilter {
 /// works). Any failure, from a 404 to a malformed file, yields the defaults: the console then
 /// calls the origin that served it.
 pub async fn load_deploy_config() -> DeployConfig {
-    let Ok(answer) = transport::send(Method::GET, "config.json", None, None, 5_000).await else {
+    let Ok(answer) = transport::send(Method::GET, "config.json", &[], None, None, 5_000).await else {
         return DeployConfig::default();
     };
     if answer.status != 200 {

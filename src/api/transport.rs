@@ -7,12 +7,14 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use api_types::{ApiError, ErrorKind};
 use gloo_net::http::{Method, RequestBuilder};
 use web_sys::AbortController;
 
 use super::key::ApiKey;
+use crate::browser::Timer;
 
 /// What came back: status, `Retry-After`, and the raw body (decoded by `api_types`).
 pub struct Answer {
@@ -41,6 +43,7 @@ impl Drop for AbortOnDrop {
 pub async fn send(
     method: Method,
     url: &str,
+    query: &[(&str, String)],
     key: Option<&ApiKey>,
     body: Option<String>,
     timeout_ms: u32,
@@ -52,14 +55,17 @@ pub async fn send(
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let timed_out = timed_out.clone();
-        gloo_timers::callback::Timeout::new(timeout_ms, move || {
+        Timer::after(Duration::from_millis(u64::from(timeout_ms)), move || {
             timed_out.set(true);
             controller.abort();
         })
     };
 
-    let mut builder =
-        RequestBuilder::new(url).method(method).header("Accept", "application/json").abort_signal(Some(&signal));
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .query(query.iter().map(|(k, v)| (*k, v.as_str())))
+        .header("Accept", "application/json")
+        .abort_signal(Some(&signal));
     if let Some(key) = key {
         builder = builder.header("Authorization", &key.bearer());
     }

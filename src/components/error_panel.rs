@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use leptos::leptos_dom::helpers::{IntervalHandle, set_interval_with_handle};
 use leptos::prelude::*;
 
 use crate::api::{ApiError, ErrorKind};
+use crate::browser::Ticker;
 use crate::route::Route;
 
 #[component]
@@ -24,23 +24,14 @@ pub fn ErrorPanel(
     let wait = if error.kind == ErrorKind::RateLimited { error.retry_after_secs.unwrap_or(0) } else { 0 };
     let remaining = RwSignal::new(wait);
     if wait > 0 && retry.is_some() {
-        let ticker = StoredValue::new(None::<IntervalHandle>);
-        let tick = move || {
+        // Kept in the panel's arena: it stops when the panel goes away, or at zero.
+        let ticker = StoredValue::new_local(None::<Ticker>);
+        ticker.set_value(Some(Ticker::every(Duration::from_secs(1), move || {
             remaining.update(|r| *r = r.saturating_sub(1));
-            if remaining.get_untracked() == 0
-                && let Some(h) = ticker.try_update_value(Option::take).flatten()
-            {
-                h.clear();
+            if remaining.get_untracked() == 0 {
+                ticker.set_value(None);
             }
-        };
-        if let Ok(h) = set_interval_with_handle(tick, Duration::from_secs(1)) {
-            ticker.set_value(Some(h));
-        }
-        on_cleanup(move || {
-            if let Some(h) = ticker.try_update_value(Option::take).flatten() {
-                h.clear();
-            }
-        });
+        })));
     }
     view! {
         <div class="error-panel">

@@ -4,6 +4,7 @@
 use api_types::JobStatus;
 use leptos::prelude::*;
 
+use crate::browser::{self, local_time};
 use crate::components::data_table::DataTable;
 
 use super::status_badge::{StatusBadge, Tone};
@@ -23,11 +24,6 @@ pub fn job_tone(s: Option<&JobStatus>) -> Tone {
 }
 
 /// Local time for display; the UTC text goes in the hover title.
-fn local_time(ms: u64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
-}
-
 #[component]
 fn Time(#[prop(into)] iso: String) -> impl IntoView {
     match time::parse_iso8601_utc_ms(&iso) {
@@ -73,11 +69,7 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
     };
     let copy = {
         let id = id.clone();
-        move |_| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&id);
-            }
-        }
+        move |_| browser::copy_text(&id)
     };
     view! {
         <tr role="row" class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
@@ -97,7 +89,7 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
                 if running.get() {
                     jobs.clock.track();
                 }
-                let now = crate::state::jobs::now_ms();
+                let now = browser::now_ms();
                 entry.with(|e| e.last.as_ref().and_then(|j| time::job_duration_ms(&j.start_time, &j.end_time, now)))
                     .map(time::format_duration_ms)
                     .unwrap_or_else(|| "—".into())

@@ -108,7 +108,7 @@ fn UpgradeNotes(tier: Tier) -> impl IntoView {
         {
             // On the next frame: inside a Transition the section is built before it is in the
             // document, and a detached element cannot take focus.
-            request_animation_frame(move || {
+            crate::browser::next_frame(move || {
                 el.scroll_into_view();
                 let _ = el.focus();
             });

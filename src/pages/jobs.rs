@@ -5,12 +5,13 @@ use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use crate::browser::now_ms;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::job_table::JobTable;
 use crate::route::{self, Route};
 use crate::rules::job_register::{JobKind, normalize_job_id};
 use crate::rules::time;
-use crate::state::jobs::{Jobs, now_ms};
+use crate::state::jobs::Jobs;
 
 const STATUSES: &[(&str, &str)] = &[
     ("PENDING", "Pending"),
@@ -63,20 +64,14 @@ pub fn JobsPage() -> impl IntoView {
     let set_filter = {
         let navigate = navigate.clone();
         move |name: &'static str, value: String| {
-            let mut pairs: Vec<(String, String)> = query.with_untracked(|q| {
-                ["status", "type", "cluster"]
-                    .iter()
-                    .filter(|k| **k != name)
-                    .filter_map(|k| q.get(k).map(|v| (k.to_string(), v)))
-                    .collect()
-            });
+            // The current query with this one filter changed; the router writes the string.
+            let mut q = query.get_untracked();
+            q.remove(name);
             if !value.is_empty() {
-                pairs.push((name.to_owned(), value));
+                q.insert(name, value);
             }
-            let qs: Vec<String> =
-                pairs.iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect();
             let path = selected.get_untracked().map_or(Route::Jobs, Route::Job).href();
-            let url = if qs.is_empty() { path } else { format!("{path}?{}", qs.join("&")) };
+            let url = format!("{path}{}", q.to_query_string());
             navigate(&url, NavigateOptions { replace: true, ..Default::default() });
         }
     };

@@ -9,45 +9,43 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use api_types::{ApiError, Cluster, ErrorKind, Job, JobStatus};
-use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
 use super::Connection;
 use super::settings::web::WebStore;
 use super::toasts::{ToastTone, Toasts};
+use crate::browser::{self, Listener, Timer, now_ms};
 use crate::route::Route;
 use crate::rules::job_register::{JobEntry, JobKind, JobRegister};
 use crate::rules::polling::{PollPolicy, Scheduler, Transition};
 
-const SAVE_DELAY_MS: u32 = 1_000;
-
-pub fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
+const SAVE_DELAY_MS: u64 = 1_000;
 
 #[derive(Clone, Copy)]
 pub struct Jobs {
     pub register: RwSignal<JobRegister>,
     scheduler: StoredValue<Scheduler>,
-    timer: StoredValue<Option<TimeoutHandle>>,
+    /// The one wake-up timer; replacing or dropping it cancels it.
+    timer: StoredValue<Option<Timer>, LocalStorage>,
     /// The base URL the register belongs to (one register per API).
     base: StoredValue<String>,
     /// When the last good answer arrived, for "Live, updated N s ago".
     pub last_update_ms: RwSignal<Option<u64>>,
     /// The last failed poll, kept beside the last good data.
     pub last_error: RwSignal<Option<(u64, ApiError)>>,
-    /// Bumped when a backup or restore job finishes: lists of backups refetch once.
-    pub finished: RwSignal<u64>,
+    /// Notified when a backup or restore job finishes: lists of backups refetch once.
+    pub finished: Trigger,
     /// A clock for views that show ages ("updated 3 s ago", stalls): ticks each second while
     /// something is active.
-    pub clock: RwSignal<u64>,
+    pub clock: Trigger,
     /// One signal per job for the rows: an answer notifies only its own row, not all 1,000.
     rows: StoredValue<HashMap<String, ArcRwSignal<JobEntry>>>,
     /// A write of the register is scheduled (see `save_soon`).
     save_due: StoredValue<bool>,
+    save_timer: StoredValue<Option<Timer>, LocalStorage>,
+    /// The visibility and storage listeners: removed when the app is disposed.
+    listeners: StoredValue<Vec<Listener>, LocalStorage>,
     // Captured at creation: timer callbacks run outside the component tree, without context.
     conn: Connection,
     toasts: Toasts,
@@ -58,13 +56,15 @@ impl Jobs {
         let jobs = Jobs {
             register: RwSignal::new(JobRegister::default()),
             scheduler: StoredValue::new(Scheduler::new(PollPolicy::default())),
-            timer: StoredValue::new(None),
+            timer: StoredValue::new_local(None),
             base: StoredValue::new(String::new()),
             last_update_ms: RwSignal::new(None),
             last_error: RwSignal::new(None),
-            finished: RwSignal::new(0),
-            clock: RwSignal::new(now_ms()),
+            finished: Trigger::new(),
+            clock: Trigger::new(),
             save_due: StoredValue::new(false),
+            save_timer: StoredValue::new_local(None),
+            listeners: StoredValue::new_local(Vec::new()),
             rows: StoredValue::new(HashMap::new()),
             conn,
             toasts,
@@ -80,14 +80,10 @@ impl Jobs {
                 jobs.load(&base);
             }
         });
-        jobs.watch_visibility();
-        jobs.watch_other_tabs();
-        // When the app goes away (in tests, an unmount), no timer may fire on disposed state.
-        on_cleanup(move || {
-            if let Some(Some(h)) = jobs.timer.try_get_value() {
-                h.clear();
-            }
-        });
+        // Kept in the app's arena: when the app goes away (in tests, an unmount) they are
+        // dropped, so no timer fires and no listener runs on disposed state.
+        let listeners = [jobs.watch_visibility(), jobs.watch_other_tabs()].into_iter().flatten().collect();
+        jobs.listeners.set_value(listeners);
         jobs
     }
 
@@ -99,10 +95,10 @@ impl Jobs {
         self.base.set_value(base.to_owned());
         let register = JobRegister::load(&WebStore::local(), base);
         let now = now_ms();
-        let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+        let visible = browser::is_visible();
         self.scheduler.update_value(|s| {
             *s = Scheduler::new(PollPolicy::default());
-            s.set_visible(!hidden, now);
+            s.set_visible(visible, now);
             for e in register.entries() {
                 s.track(&e.job_id, e.last.as_ref(), e.added_ms);
             }
@@ -119,7 +115,7 @@ impl Jobs {
             }
         });
         self.register.set(register);
-        self.clock.set(now);
+        self.clock.notify();
         self.kick();
     }
 
@@ -156,15 +152,14 @@ impl Jobs {
             return;
         }
         self.save_due.set_value(true);
-        gloo_timers::callback::Timeout::new(SAVE_DELAY_MS, move || {
+        let timer = Timer::after(Duration::from_millis(SAVE_DELAY_MS), move || {
             if self.alive() && self.save_due.try_get_value().unwrap_or(false) {
                 self.save();
             }
-        })
-        .forget();
+        });
+        self.save_timer.set_value(Some(timer));
     }
 
-    /// Follows a job the console just started (or one opened by link).
     /// Follows the job of a backup the console started (or found after a lost answer).
     pub fn track_backup(self, cluster: &Cluster, job_id: String, backup_id: String, backup_name: String) {
         self.add(JobEntry {
@@ -180,6 +175,7 @@ impl Jobs {
         });
     }
 
+    /// Follows a job the console just started (or one opened by link).
     pub fn add(self, entry: JobEntry) {
         let now = now_ms();
         self.scheduler.update_value(|s| s.track(&entry.job_id, entry.last.as_ref(), now));
@@ -229,9 +225,6 @@ impl Jobs {
         if !self.alive() {
             return;
         }
-        if let Some(h) = self.timer.get_value() {
-            h.clear();
-        }
         let now = now_ms();
         let wake = self.scheduler.with_value(|s| s.next_wake(now));
         // While something is active, views showing ages need a clock; it stops with the jobs.
@@ -239,10 +232,9 @@ impl Jobs {
             (Some(at), true) => Some(at.min(now + 1_000)),
             (w, _) => w,
         };
-        let handle = wake.and_then(|at| {
-            set_timeout_with_handle(move || self.tick(), Duration::from_millis(at.saturating_sub(now))).ok()
-        });
-        self.timer.set_value(handle);
+        // Replacing the timer cancels the one before.
+        let timer = wake.map(|at| Timer::after(Duration::from_millis(at.saturating_sub(now)), move || self.tick()));
+        self.timer.set_value(timer);
     }
 
     fn tick(self) {
@@ -250,7 +242,7 @@ impl Jobs {
             return;
         }
         let now = now_ms();
-        self.clock.set(now);
+        self.clock.notify();
         for t in self.scheduler.try_update_value(|s| s.check_stalls(now)).unwrap_or_default() {
             self.announce(&t);
         }
@@ -299,7 +291,7 @@ impl Jobs {
         let toasts = self.toasts;
         match t {
             Transition::Finished { job_id, status, reason } => {
-                self.finished.update(|n| *n += 1);
+                self.finished.notify();
                 let name = self.describe(job_id);
                 let link = Some(("View job".to_owned(), Route::Job(job_id.clone()).href()));
                 match status {
@@ -335,36 +327,27 @@ impl Jobs {
     }
 
     /// Page Visibility API: no polling while the tab is hidden; everything at once on return.
-    fn watch_visibility(self) {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let d = doc.clone();
-        let cb = Closure::<dyn Fn()>::new(move || {
+    fn watch_visibility(self) -> Option<Listener> {
+        browser::on_visibility_change(move |visible| {
             if !self.alive() {
                 return;
             }
-            let visible = !d.hidden();
             // Leaving the tab (or closing it) may be the last chance to write pending answers.
             if !visible && self.save_due.get_value() {
                 self.save();
             }
             self.scheduler.update_value(|s| s.set_visible(visible, now_ms()));
             self.kick();
-        });
-        let _ = doc.add_event_listener_with_callback("visibilitychange", cb.as_ref().unchecked_ref());
-        // The app lives as long as the page: the listener does too.
-        cb.forget();
+        })
     }
 
     /// Another tab wrote the register: read it again, so both tabs follow the same jobs.
-    fn watch_other_tabs(self) {
-        let Some(window) = web_sys::window() else { return };
-        let cb = Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
-            if self.alive() && ev.key().is_some_and(|k| k.starts_with("zbc.jobs.")) {
+    fn watch_other_tabs(self) -> Option<Listener> {
+        browser::on_storage_change(move |key| {
+            if self.alive() && key.is_some_and(|k| k.starts_with("zbc.jobs.")) {
                 let base = self.base.get_value();
                 self.load(&base);
             }
-        });
-        let _ = window.add_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
-        cb.forget();
+        })
     }
 }

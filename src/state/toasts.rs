@@ -1,9 +1,13 @@
 //! Toasts: short messages that also go to an aria-live region, each with an optional link
 //! ("View job"). They stay until dismissed or for `TTL_MS`, whichever is first.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
-const TTL_MS: u32 = 12_000;
+use crate::browser::Timer;
+
+const TTL_MS: u64 = 12_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Toast {
@@ -48,10 +52,11 @@ impl Toasts {
             }
         });
         let items = self.items;
-        gloo_timers::callback::Timeout::new(TTL_MS, move || {
+        // A toast's expiry fires once; try_update does nothing if the app is gone by then.
+        Timer::after(Duration::from_millis(TTL_MS), move || {
             items.try_update(|v| v.retain(|t| t.id != id));
         })
-        .forget();
+        .detach();
     }
 
     pub fn dismiss(&self, id: u64) {

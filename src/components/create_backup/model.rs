@@ -5,18 +5,18 @@
 use std::time::Duration;
 
 use api_types::{ApiError, Backup, BackupStatus, Cluster, CreateBackupResponse};
-use leptos::leptos_dom::helpers::set_interval_with_handle;
 use leptos::prelude::*;
 
 use crate::api::ApiClient;
 use crate::api::client::BackupFilter;
+use crate::browser::{Ticker, now_ms};
 use crate::route::Route;
 use crate::rules::backup_form::{BackupForm, CollectionInfo, Scope};
 use crate::rules::cost::{self, CostInput, Estimate, OneOffLine};
 use crate::rules::eligibility::{Eligibility, EligibilityInput, evaluate};
 use crate::rules::reconcile::{self, BeforeCreate};
 use crate::state::Connection;
-use crate::state::jobs::{Jobs, now_ms};
+use crate::state::jobs::Jobs;
 use crate::state::roles::Roles;
 use crate::state::toasts::{ToastTone, Toasts};
 
@@ -110,16 +110,12 @@ impl CreateBackupModel {
         let blocked_by_backup = move || {
             backups_now.with(|b| matches!(b, Some(Ok(list)) if list.iter().any(|b| b.status == BackupStatus::Creating)))
         };
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                if blocked_by_backup() {
-                    backups.refetch();
-                }
-            },
-            Duration::from_millis(FOLLOW_MS),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
+        // Kept in the dialog's arena: it stops when the dialog goes away.
+        StoredValue::new_local(Ticker::every(Duration::from_millis(FOLLOW_MS), move || {
+            if blocked_by_backup() {
+                backups.refetch();
+            }
+        }));
 
         // Data plane: databases, then the chosen database's collections. The sources are memos, so
         // a change elsewhere in the form (a checkbox) does not refetch them.

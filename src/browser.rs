@@ -1,0 +1,106 @@
+//! The one edge between the console and the browser's clock, timers, events and clipboard.
+//! Everything else calls these, so a change of API (a Leptos or gloo rename) is made here once.
+//!
+//! Timers and listeners are values: dropping one cancels the timer or removes the listener, so
+//! whoever keeps it decides how long it lives (the app's state keeps its own in a `StoredValue`,
+//! which drops them when the app is disposed). Nothing is `forget`-ten.
+
+use std::time::Duration;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::{Interval, Timeout};
+
+/// Wall-clock time, ms since the epoch.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A time in the reader's locale and time zone (`Intl`, through `Date.toLocaleString`).
+pub fn local_time(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// Puts `text` on the clipboard; where the browser refuses (no permission, not secure), nothing
+/// happens: the text is on screen to copy by hand.
+pub fn copy_text(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Runs `f` once after `delay`, unless dropped first.
+#[must_use = "dropping the timer cancels it"]
+pub struct Timer(Option<Timeout>);
+
+impl Timer {
+    pub fn after(delay: Duration, f: impl FnOnce() + 'static) -> Timer {
+        Timer(Some(Timeout::new(millis(delay), f)))
+    }
+
+    /// Lets it fire even though nobody keeps it (a toast's expiry: it only ever fires once).
+    pub fn detach(mut self) {
+        if let Some(t) = self.0.take() {
+            t.forget();
+        }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(t) = self.0.take() {
+            t.cancel();
+        }
+    }
+}
+
+/// Runs `f` every `period` until dropped.
+#[must_use = "dropping the ticker stops it"]
+pub struct Ticker(#[allow(dead_code)] Interval);
+
+impl Ticker {
+    pub fn every(period: Duration, f: impl FnMut() + 'static) -> Ticker {
+        Ticker(Interval::new(millis(period), f))
+    }
+}
+
+/// Waits `delay` (an async pause, for retries and rate limits).
+pub async fn sleep(delay: Duration) {
+    gloo_timers::future::sleep(delay).await;
+}
+
+/// Runs `f` on the next animation frame: after the current view is in the document.
+pub fn next_frame(f: impl FnOnce() + 'static) {
+    leptos::prelude::request_animation_frame(f);
+}
+
+/// An event listener that is removed when dropped.
+#[must_use = "dropping the listener removes it"]
+pub struct Listener(#[allow(dead_code)] EventListener);
+
+/// Page Visibility: `f(visible)` whenever the tab is shown or hidden.
+pub fn on_visibility_change(f: impl Fn(bool) + 'static) -> Option<Listener> {
+    let doc = web_sys::window()?.document()?;
+    let d = doc.clone();
+    Some(Listener(EventListener::new(&doc, "visibilitychange", move |_| f(!d.hidden()))))
+}
+
+/// Whether the tab is visible now.
+pub fn is_visible() -> bool {
+    web_sys::window().and_then(|w| w.document()).is_none_or(|d| !d.hidden())
+}
+
+/// Another tab wrote localStorage: `f(key)` (`None` when it was cleared).
+pub fn on_storage_change(f: impl Fn(Option<String>) + 'static) -> Option<Listener> {
+    let window = web_sys::window()?;
+    Some(Listener(EventListener::new(&window, "storage", move |ev| {
+        use wasm_bindgen::JsCast;
+        if let Some(ev) = ev.dyn_ref::<web_sys::StorageEvent>() {
+            f(ev.key());
+        }
+    })))
+}
+
+fn millis(d: Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
+}
