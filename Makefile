@@ -47,6 +47,7 @@ dist: setup
 lint:
 	bash scripts/check-layers.sh
 	cargo fmt --all --check
+	@out=$$(leptosfmt --check src tests 2>&1) || { printf '%s\n' "$$out" | grep -v '^✅'; exit 1; }; echo "leptosfmt: view! markup formatted"
 	cargo clippy --workspace --all-targets -- -D warnings
 
 test-native:

@@ -41,21 +41,23 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <Header/>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
+            <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=|| view! { <Redirect path=route::Route::Clusters.href()/> }/>
-                    <Route path=StaticSegment(route::CLUSTERS) view=ClustersPage/>
-                    <Route path=(StaticSegment(route::CLUSTERS), ParamSegment(route::ID)) view=ClusterPage/>
-                    <Route path=StaticSegment(route::BACKUPS) view=BackupsPage/>
-                    <Route path=StaticSegment(route::JOBS) view=JobsPage/>
-                    <Route path=(StaticSegment(route::JOBS), ParamSegment(route::ID)) view=JobsPage/>
-                    <Route path=StaticSegment(route::SETTINGS) view=SettingsPage/>
+                    <Route path=StaticSegment("") view=|| view! { <Redirect path=route::Route::Clusters.href() /> } />
+                    <Route path=StaticSegment(route::CLUSTERS) view=ClustersPage />
+                    <Route path=(StaticSegment(route::CLUSTERS), ParamSegment(route::ID)) view=ClusterPage />
+                    <Route path=StaticSegment(route::BACKUPS) view=BackupsPage />
+                    <Route path=StaticSegment(route::JOBS) view=JobsPage />
+                    <Route path=(StaticSegment(route::JOBS), ParamSegment(route::ID)) view=JobsPage />
+                    <Route path=StaticSegment(route::SETTINGS) view=SettingsPage />
                 </Routes>
             </main>
-            <CreateBackupHost/>
-            <ToastRegion/>
+            <CreateBackupHost />
+            <ToastRegion />
         </Router>
     }
 }

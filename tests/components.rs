@@ -30,7 +30,8 @@ fn clusters() -> Vec<Cluster> {
 #[wasm_bindgen_test]
 async fn cluster_table_shows_name_id_tier_status_and_region() {
     let host = Host::new();
-    let handle = mount_to(host.el(), || view! { <ClusterTable clusters=clusters() caption="Clusters of Production"/> });
+    let handle =
+        mount_to(host.el(), || view! { <ClusterTable clusters=clusters() caption="Clusters of Production" /> });
     tick().await;
 
     let table = host.by_role_name("table", "Clusters of Production");
@@ -52,7 +53,7 @@ async fn overview_groups_clusters_under_their_project() {
         Project { project_id: "proj-2".into(), project_name: "Staging".into(), ..Default::default() },
     ];
     let overview = Overview::new(projects, clusters());
-    let handle = mount_to(host.el(), move || view! { <OverviewView overview/> });
+    let handle = mount_to(host.el(), move || view! { <OverviewView overview /> });
     tick().await;
 
     assert_eq!(host.text_of(".summary"), "2 projects, 3 clusters");
@@ -67,7 +68,7 @@ fn mount_settings(host: &Host, deploy: DeployConfig) -> leptos::mount::UnmountHa
     mount_to(host.el(), move || {
         let conn = Connection::provide();
         conn.deploy.set(Some(deploy.clone()));
-        view! { <SettingsPage/> }
+        view! { <SettingsPage /> }
     })
 }
 

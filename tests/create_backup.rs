@@ -51,7 +51,12 @@ fn mount_console(host: &Host, key: &'static str) -> (leptos::mount::UnmountHandl
     let handle = mount_to(host.el(), move || {
         out.set(Some(provide_console(key).0));
         // The host closes the dialog on navigation, so it lives in a router, as in the app.
-        view! { <Router><CreateBackupHost/> <ToastRegion/></Router> }
+        view! {
+            <Router>
+                <CreateBackupHost />
+                <ToastRegion />
+            </Router>
+        }
     });
     (handle, slot.get().unwrap())
 }

@@ -58,7 +58,7 @@ fn mount_jobs(host: &Host) -> (leptos::mount::UnmountHandle<impl Mountable>, Job
             jobs.register.with(|r| r.entries().iter().map(|e| e.job_id.clone()).collect::<Vec<_>>())
         });
         let selected: Signal<Option<String>> = Signal::derive(|| None);
-        view! { <JobTable ids selected/> }
+        view! { <JobTable ids selected /> }
     });
     (handle, slot.get().unwrap())
 }

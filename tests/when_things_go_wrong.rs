@@ -66,11 +66,11 @@ fn mount_app(
         view! {
             <Router>
                 <Routes fallback=|| view! { <p>"elsewhere"</p> }>
-                    <Route path=path!("/clusters") view=ClustersPage/>
-                    <Route path=path!("/clusters/:id") view=ClusterPage/>
+                    <Route path=path!("/clusters") view=ClustersPage />
+                    <Route path=path!("/clusters/:id") view=ClusterPage />
                 </Routes>
-                <CreateBackupHost/>
-                <ToastRegion/>
+                <CreateBackupHost />
+                <ToastRegion />
             </Router>
         }
     });
@@ -307,7 +307,7 @@ async fn settings_refuses_an_api_the_host_would_block_before_saving() {
             connect_origins: Some(vec!["https://api.cloud.zilliz.com".into()]),
             ..DeployConfig::default()
         }));
-        view! { <SettingsPage/> }
+        view! { <SettingsPage /> }
     });
     tick().await;
     let input = host.by_label("API base URL");

@@ -1,5 +1,5 @@
 //! The v2 envelope: `{"code":0,"data":…}` on success, `{"code":N,"message":"…"}` on error.
-//! Business errors travel with HTTP 200 like the real service (reference §1.3).
+//! Business errors travel with HTTP 200 like the real service (docs/api-contract.md §1.3).
 
 use axum::Json;
 use axum::body::{Body, Bytes, to_bytes};
@@ -91,7 +91,7 @@ pub fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
     Ok(v)
 }
 
-/// A string field that may be spelled several ways (reference §9): the first present wins.
+/// A string field that may be spelled several ways (docs/api-contract.md §9): the first present wins.
 pub fn str_field<'a>(v: &'a Value, names: &[&str]) -> Option<&'a str> {
     names.iter().find_map(|n| v.get(*n).and_then(Value::as_str))
 }

@@ -27,7 +27,7 @@ impl Role {
     }
 
     /// Create/restore/delete backups and set the policy: Organization Owner or Project Admin
-    /// (reference §7); Read-Write and Read-Only may only list and describe.
+    /// (docs/api-contract.md §7); Read-Write and Read-Only may only list and describe.
     pub fn can_manage_backups(self) -> bool {
         matches!(self, Self::OrganizationOwner | Self::ProjectAdmin)
     }
@@ -60,7 +60,7 @@ pub fn caller_for(headers: &HeaderMap) -> Option<Caller> {
     DEMO_KEYS.iter().find(|(key, _, _)| *key == token).map(|&(_, key_id, role)| Caller { role, key_id })
 }
 
-/// Control plane: an unknown or missing key gets HTTP 401 with code 21119 (reference §1.3).
+/// Control plane: an unknown or missing key gets HTTP 401 with code 21119 (docs/api-contract.md §1.3).
 pub async fn require_api_key(mut req: Request, next: Next) -> Response {
     match caller_for(req.headers()) {
         Some(caller) => {

@@ -40,7 +40,7 @@ pub const ROUTES: &[(Method, &str)] = &[
     (Method::GET, "/v2/jobs/{}"),
 ];
 
-/// The data-plane calls forwarded (reference §5): the two lists the console reads.
+/// The data-plane calls forwarded (docs/api-contract.md §5): the two lists the console reads.
 const DATA_PLANE_PATHS: &[&str] = &["v2/vectordb/databases/list", "v2/vectordb/collections/list"];
 /// Request headers passed on. Cookies and the like never leave this server.
 const FORWARD_REQUEST: &[HeaderName] =
@@ -68,7 +68,7 @@ pub struct DataPlaneRules {
 
 /// The upstream's own domains: its registrable domain (the last two labels, three under a
 /// two-label public suffix such as `com.cn`) and, for Zilliz Cloud's API, the domain its
-/// clusters' endpoints live in (`*.vectordb.zillizcloud.com`, reference §4). An IP address or
+/// clusters' endpoints live in (`*.vectordb.zillizcloud.com`, docs/api-contract.md §4). An IP address or
 /// a single-label host stands for itself.
 pub fn upstream_domains(upstream_host: &str) -> Vec<String> {
     let host = upstream_host.to_ascii_lowercase();

@@ -1,4 +1,4 @@
-//! 20 requests per second per API key per endpoint (reference §1.4), as a token bucket per
+//! 20 requests per second per API key per endpoint (docs/api-contract.md §1.4), as a token bucket per
 //! (key, method + route template). Beyond it: HTTP 429 with Retry-After.
 
 use std::collections::HashMap;

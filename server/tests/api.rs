@@ -1,4 +1,5 @@
-//! The simulator over real HTTP: every endpoint, rule and error code it emits.
+//! The simulator over real HTTP: every endpoint, rule and error code it emits. Section numbers
+//! (§) are those of docs/api-contract.md.
 
 mod common;
 
@@ -96,7 +97,7 @@ async fn clusters_page_with_limits() {
         (serverless["plan"].as_str(), serverless["cuSize"].as_u64(), serverless["cuType"].as_str()),
         (Some("Serverless"), Some(0), Some(""))
     );
-    // A Free cluster is reported with plan Serverless, like the real API (§9.7).
+    // A Free cluster is reported with plan Serverless, like the real API (docs/api-contract.md §9.7).
     assert_eq!(by_id(SANDBOX_FREE)["plan"], "Serverless");
 }
 

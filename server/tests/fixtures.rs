@@ -1,5 +1,5 @@
 //! Every endpoint against the documented example payloads in tests/fixtures/ (each names its
-//! source section in the reference): documented requests are accepted, and responses have the
+//! source section in docs/api-contract.md): documented requests are accepted, and responses have the
 //! documented shape, the same field names at every level with the same JSON types.
 
 mod common;

@@ -154,7 +154,7 @@ impl ApiClient {
         decode(self.once(endpoint, Method::POST, &url, &[], Some(json)).await?)
     }
 
-    // --- Projects and clusters (reference §4) ---
+    // --- Projects and clusters (docs/api-contract.md §4) ---
 
     pub async fn list_projects(&self) -> Result<Vec<Project>, ApiError> {
         self.get("GET /v2/projects", "/v2/projects", &[]).await
@@ -190,7 +190,7 @@ impl ApiClient {
         self.get("GET /v2/clusters/{id}", &format!("/v2/clusters/{}", enc(cluster_id)), &[]).await
     }
 
-    // --- Data plane (reference §5): the cluster's own endpoint ---
+    // --- Data plane (docs/api-contract.md §5): the cluster's own endpoint ---
 
     pub async fn list_databases(&self, connect_address: &str) -> Result<Vec<String>, ApiError> {
         let url = format!("{}/v2/vectordb/databases/list", connect_address.trim_end_matches('/'));
@@ -202,7 +202,7 @@ impl ApiClient {
         self.post("POST /v2/vectordb/collections/list", url, &DbName { db_name: Some(db_name) }).await
     }
 
-    // --- Backups (reference §2) ---
+    // --- Backups (docs/api-contract.md §2) ---
 
     pub async fn list_backups(&self, filter: &BackupFilter) -> Result<BackupPage, ApiError> {
         let mut q: Vec<(&str, String)> = Vec::new();
@@ -279,13 +279,13 @@ impl ApiClient {
         self.post("POST /v2/clusters/{id}/backups/policy", url, req).await
     }
 
-    // --- Jobs (reference §3) ---
+    // --- Jobs (docs/api-contract.md §3) ---
 
     pub async fn describe_job(&self, job_id: &str) -> Result<Job, ApiError> {
         self.get("GET /v2/jobs/{id}", &format!("/v2/jobs/{}", enc(job_id)), &[]).await
     }
 
-    /// A cluster's newest jobs (`GET /v2/jobs`: in the service but not documented, §3.2), to
+    /// A cluster's newest jobs (`GET /v2/jobs`: in the service but not documented, docs/api-contract.md §3.2), to
     /// find the job of a backup whose Create answer was lost. Callers must cope with its absence.
     pub async fn list_jobs(&self, cluster_id: &str) -> Result<JobPage, ApiError> {
         self.get(

@@ -46,31 +46,46 @@ pub fn ClusterTable(
     }
     view! {
         <DataTable label=caption columns>
-            {clusters.into_iter().map(|c| {
-                let tone = cluster_status_tone(&c.status);
-                let href = Route::Cluster(c.cluster_id.clone()).href();
-                let action = on_create.map(|cb| {
-                    let name = c.cluster_name.clone();
-                    let target = c.clone();
+            {clusters
+                .into_iter()
+                .map(|c| {
+                    let tone = cluster_status_tone(&c.status);
+                    let href = Route::Cluster(c.cluster_id.clone()).href();
+                    let action = on_create
+                        .map(|cb| {
+                            let name = c.cluster_name.clone();
+                            let target = c.clone();
+                            view! {
+                                <td role="cell">
+                                    <button type="button" class="small" on:click=move |_| cb.run(target.clone())>
+                                        "Create Backup"
+                                        <span class="visually-hidden">" for " {name}</span>
+                                    </button>
+                                </td>
+                            }
+                        });
                     view! {
-                        <td role="cell">
-                            <button type="button" class="small" on:click=move |_| cb.run(target.clone())>
-                                "Create Backup" <span class="visually-hidden">" for " {name}</span>
-                            </button>
-                        </td>
+                        <tr role="row">
+                            <th scope="row" role="rowheader">
+                                <a href=href>{c.cluster_name.clone()}</a>
+                            </th>
+                            <td role="cell" data-label="Cluster ID">
+                                <code>{c.cluster_id.clone()}</code>
+                            </td>
+                            <td role="cell" data-label="Tier">
+                                {tier_label(&c)}
+                            </td>
+                            <td role="cell" data-label="Status">
+                                <StatusBadge label=c.status.label().to_owned() tone=tone />
+                            </td>
+                            <td role="cell" data-label="Region">
+                                {c.region_id.clone()}
+                            </td>
+                            {action}
+                        </tr>
                     }
-                });
-                view! {
-                    <tr role="row">
-                        <th scope="row" role="rowheader"><a href=href>{c.cluster_name.clone()}</a></th>
-                        <td role="cell" data-label="Cluster ID"><code>{c.cluster_id.clone()}</code></td>
-                        <td role="cell" data-label="Tier">{tier_label(&c)}</td>
-                        <td role="cell" data-label="Status"><StatusBadge label=c.status.label().to_owned() tone=tone/></td>
-                        <td role="cell" data-label="Region">{c.region_id.clone()}</td>
-                        {action}
-                    </tr>
-                }
-            }).collect_view()}
+                })
+                .collect_view()}
         </DataTable>
     }
 }

@@ -27,7 +27,18 @@ pub fn DataTable(
             <table class=table_class role="table">
                 <caption class="visually-hidden">{label}</caption>
                 <thead role="rowgroup">
-                    <tr role="row">{columns.into_iter().map(|c| view! { <th scope="col" role="columnheader">{c}</th> }).collect_view()}</tr>
+                    <tr role="row">
+                        {columns
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <th scope="col" role="columnheader">
+                                        {c}
+                                    </th>
+                                }
+                            })
+                            .collect_view()}
+                    </tr>
                 </thead>
                 <tbody role="rowgroup">{children()}</tbody>
             </table>

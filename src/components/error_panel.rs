@@ -42,27 +42,44 @@ pub fn ErrorPanel(
                 <p class="error-action">{error.action()}</p>
             </div>
             <div class="error-buttons">
-                {retry.map(|r| view! {
-                    // aria-disabled, not disabled: the button keeps focus while it waits.
-                    <button
-                        type="button"
-                        aria-disabled=move || (remaining.get() > 0).then_some("true")
-                        on:click=move |_| if remaining.get_untracked() == 0 { r.run(()) }
-                    >
-                        {move || match remaining.get() {
-                            0 => "Try again".to_owned(),
-                            s => format!("Try again in {s} s"),
-                        }}
-                    </button>
-                })}
-                {to_settings.then(|| view! { <a class="button-link" href=Route::Settings.href()>"Open Settings"</a> })}
+                {retry
+                    .map(|r| {
+                        view! {
+                            // aria-disabled, not disabled: the button keeps focus while it waits.
+                            <button
+                                type="button"
+                                aria-disabled=move || (remaining.get() > 0).then_some("true")
+                                on:click=move |_| {
+                                    if remaining.get_untracked() == 0 {
+                                        r.run(())
+                                    }
+                                }
+                            >
+                                {move || match remaining.get() {
+                                    0 => "Try again".to_owned(),
+                                    s => format!("Try again in {s} s"),
+                                }}
+                            </button>
+                        }
+                    })}
+                {to_settings
+                    .then(|| {
+                        view! {
+                            <a class="button-link" href=Route::Settings.href()>
+                                "Open Settings"
+                            </a>
+                        }
+                    })}
             </div>
-            {(!details.is_empty()).then(|| view! {
-                <details class="error-details">
-                    <summary>"Details"</summary>
-                    <code>{details}</code>
-                </details>
-            })}
+            {(!details.is_empty())
+                .then(|| {
+                    view! {
+                        <details class="error-details">
+                            <summary>"Details"</summary>
+                            <code>{details}</code>
+                        </details>
+                    }
+                })}
         </div>
     }
 }

@@ -27,7 +27,12 @@ pub fn job_tone(s: Option<&JobStatus>) -> Tone {
 #[component]
 fn Time(#[prop(into)] iso: String) -> impl IntoView {
     match time::parse_iso8601_utc_ms(&iso) {
-        Some(ms) => view! { <time datetime=iso.clone() title=time::format_utc(ms)>{local_time(ms)}</time> }.into_any(),
+        Some(ms) => view! {
+            <time datetime=iso.clone() title=time::format_utc(ms)>
+                {local_time(ms)}
+            </time>
+        }
+        .into_any(),
         None if iso.is_empty() => view! { <span class="muted">"—"</span> }.into_any(),
         None => view! { <span>{iso}</span> }.into_any(),
     }
@@ -43,9 +48,13 @@ pub fn JobTable(
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
-        <DataTable label="Jobs" class="jobs-table" columns=vec!["Job ID", "Type", "Cluster", "Backup", "Status", "Progress", "Started", "Ended", "Duration"]>
+        <DataTable
+            label="Jobs"
+            class="jobs-table"
+            columns=vec!["Job ID", "Type", "Cluster", "Backup", "Status", "Progress", "Started", "Ended", "Duration"]
+        >
             <For each=move || ids.get() key=|id| id.clone() let:id>
-                <JobRow id selected/>
+                <JobRow id selected />
             </For>
         </DataTable>
     }
@@ -72,28 +81,58 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
         move |_| browser::copy_text(&id)
     };
     view! {
-        <tr role="row" class:selected=move || is_selected.get() aria-current=move || is_selected.get().then_some("true")>
+        <tr
+            role="row"
+            class:selected=move || is_selected.get()
+            aria-current=move || is_selected.get().then_some("true")
+        >
             <th scope="row" role="rowheader">
-                <a href=Route::Job(id.clone()).href()><code class="job-id">{id.clone()}</code></a>
-                <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>"Copy"</button>
+                <a href=Route::Job(id.clone()).href()>
+                    <code class="job-id">{id.clone()}</code>
+                </a>
+                <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>
+                    "Copy"
+                </button>
             </th>
-            <td role="cell" data-label="Type">{move || entry.with(|e| e.kind.label())}</td>
-            <td role="cell" data-label="Cluster">{move || entry.with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })}</td>
+            <td role="cell" data-label="Type">
+                {move || entry.with(|e| e.kind.label())}
+            </td>
+            <td role="cell" data-label="Cluster">
+                {move || {
+                    entry
+                        .with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })
+                }}
+            </td>
             // Which backup the job makes or restores from: the row names what it is about.
-            <td role="cell" data-label="Backup">{move || entry.with(|e| if e.backup_name.is_empty() { e.backup_id.clone() } else { e.backup_name.clone() })}</td>
-            <td role="cell" data-label="Status">{move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled()/> })}</td>
-            <td role="cell" data-label="Progress">{move || entry.with(|e| view! { <ProgressCell entry=e.clone()/> })}</td>
-            <td role="cell" data-label="Started">{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone()/> }))}</td>
-            <td role="cell" data-label="Ended">{move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone()/> }))}</td>
-            <td role="cell" data-label="Duration">{move || {
-                if running.get() {
-                    jobs.clock.track();
-                }
-                let now = browser::now_ms();
-                entry.with(|e| e.last.as_ref().and_then(|j| time::job_duration_ms(&j.start_time, &j.end_time, now)))
-                    .map(time::format_duration_ms)
-                    .unwrap_or_else(|| "—".into())
-            }}</td>
+            <td role="cell" data-label="Backup">
+                {move || {
+                    entry.with(|e| if e.backup_name.is_empty() { e.backup_id.clone() } else { e.backup_name.clone() })
+                }}
+            </td>
+            <td role="cell" data-label="Status">
+                {move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled() /> })}
+            </td>
+            <td role="cell" data-label="Progress">
+                {move || entry.with(|e| view! { <ProgressCell entry=e.clone() /> })}
+            </td>
+            <td role="cell" data-label="Started">
+                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone() /> }))}
+            </td>
+            <td role="cell" data-label="Ended">
+                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone() /> }))}
+            </td>
+            <td role="cell" data-label="Duration">
+                {move || {
+                    if running.get() {
+                        jobs.clock.track();
+                    }
+                    let now = browser::now_ms();
+                    entry
+                        .with(|e| e.last.as_ref().and_then(|j| time::job_duration_ms(&j.start_time, &j.end_time, now)))
+                        .map(time::format_duration_ms)
+                        .unwrap_or_else(|| "—".into())
+                }}
+            </td>
         </tr>
     }
 }
@@ -105,10 +144,16 @@ fn StatusCell(entry: JobEntry, stalled_since: Option<u64>) -> impl IntoView {
     let reason = entry.last.as_ref().map(|j| j.reason.clone()).filter(|r| !r.is_empty());
     let failed = matches!(status, Some(JobStatus::Failed));
     view! {
-        <StatusBadge label tone=job_tone(status.as_ref())/>
-        {stalled_since.filter(|_| !entry.is_terminal()).map(|since| view! {
-            <span class="stalled">"Stalled: no progress since " <time title=time::format_utc(since)>{local_time(since)}</time></span>
-        })}
+        <StatusBadge label tone=job_tone(status.as_ref()) />
+        {stalled_since
+            .filter(|_| !entry.is_terminal())
+            .map(|since| {
+                view! {
+                    <span class="stalled">
+                        "Stalled: no progress since " <time title=time::format_utc(since)>{local_time(since)}</time>
+                    </span>
+                }
+            })}
         {reason.map(|r| view! { <p class=if failed { "reason reason-failed" } else { "reason" }>{r}</p> })}
     }
 }
@@ -126,7 +171,9 @@ fn ProgressCell(entry: JobEntry) -> impl IntoView {
         // A native <progress>: role progressbar with its value, and no inline style (the CSP
         // forbids style attributes).
         Some(p) => view! {
-            <progress class=class max="100" value=p.to_string() aria-label=label>{format!("{p}%")}</progress>
+            <progress class=class max="100" value=p.to_string() aria-label=label>
+                {format!("{p}%")}
+            </progress>
             <span class="progress-text">{format!("{p}%")}</span>
         }
         .into_any(),

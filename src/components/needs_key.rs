@@ -9,15 +9,27 @@ use crate::state::Connection;
 pub fn NeedsKey() -> impl IntoView {
     let conn = Connection::get();
     view! {
-        {move || if conn.deploy.with(Option::is_none) {
-            view! { <p class="loading" role="status">"Loading settings…"</p> }.into_any()
-        } else {
-            view! {
-                <div class="notice">
-                    <p>"The console needs an API key to talk to the API."</p>
-                    <p><a class="button-link" href=Route::Settings.href()>"Enter your API key in Settings"</a></p>
-                </div>
-            }.into_any()
+        {move || {
+            if conn.deploy.with(Option::is_none) {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading settings…"
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <div class="notice">
+                        <p>"The console needs an API key to talk to the API."</p>
+                        <p>
+                            <a class="button-link" href=Route::Settings.href()>
+                                "Enter your API key in Settings"
+                            </a>
+                        </p>
+                    </div>
+                }
+                    .into_any()
+            }
         }}
     }
 }

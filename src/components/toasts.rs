@@ -17,8 +17,24 @@ pub fn ToastRegion() -> impl IntoView {
                     ToastTone::Info => "toast",
                 }>
                     <span class="toast-text">{t.text.clone()}</span>
-                    {t.link.clone().map(|(label, href)| view! { <a class="toast-link" href=href>{label}</a> })}
-                    <button type="button" class="toast-close" aria-label="Dismiss notification" on:click=move |_| toasts.dismiss(t.id)>"×"</button>
+                    {t
+                        .link
+                        .clone()
+                        .map(|(label, href)| {
+                            view! {
+                                <a class="toast-link" href=href>
+                                    {label}
+                                </a>
+                            }
+                        })}
+                    <button
+                        type="button"
+                        class="toast-close"
+                        aria-label="Dismiss notification"
+                        on:click=move |_| toasts.dismiss(t.id)
+                    >
+                        "×"
+                    </button>
                 </div>
             </For>
         </div>

@@ -20,12 +20,20 @@ pub fn BackupsPage() -> impl IntoView {
     view! {
         <h1>"Backups"</h1>
         <Show when=move || conn.ready() fallback=NeedsKey>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading backups…"</p> }>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading backups…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     let result: Option<Result<BackupPage, ApiError>> = data.await;
                     match result {
-                        Some(Ok(page)) => view! { <BackupTable backups=page.backups/> }.into_any(),
-                        Some(Err(error)) => view! { <ErrorPanel error retry=Callback::new(move |_| data.refetch())/> }.into_any(),
+                        Some(Ok(page)) => view! { <BackupTable backups=page.backups /> }.into_any(),
+                        Some(Err(error)) => {
+                            view! { <ErrorPanel error retry=Callback::new(move |_| data.refetch()) /> }.into_any()
+                        }
                         None => ().into_any(),
                     }
                 })}

@@ -33,28 +33,50 @@ pub fn ClusterPage() -> impl IntoView {
     });
 
     view! {
-        <p class="breadcrumb"><a href=Route::Clusters.href()>"Clusters"</a> " / " {id}</p>
+        <p class="breadcrumb">
+            <a href=Route::Clusters.href()>"Clusters"</a>
+            " / "
+            {id}
+        </p>
         <Show when=move || conn.ready() fallback=NeedsKey>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading the cluster…"</p> }>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading the cluster…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match cluster.await {
-                        Some(Ok(c)) => view! { <ClusterSummary cluster=c/> }.into_any(),
-                        Some(Err(error)) => view! {
-                            <h1>"Cluster"</h1>
-                            <ErrorPanel error retry=Callback::new(move |_| cluster.refetch())/>
-                        }.into_any(),
+                        Some(Ok(c)) => view! { <ClusterSummary cluster=c /> }.into_any(),
+                        Some(Err(error)) => {
+                            view! {
+                                <h1>"Cluster"</h1>
+                                <ErrorPanel error retry=Callback::new(move |_| cluster.refetch()) />
+                            }
+                                .into_any()
+                        }
                         None => ().into_any(),
                     }
                 })}
             </Transition>
             <section class="card" aria-labelledby="cluster-backups">
                 <h2 id="cluster-backups">"Backups"</h2>
-                <Transition fallback=|| view! { <p class="loading" role="status">"Loading backups…"</p> }>
+                <Transition fallback=|| {
+                    view! {
+                        <p class="loading" role="status">
+                            "Loading backups…"
+                        </p>
+                    }
+                }>
                     {move || Suspend::new(async move {
                         let page: Option<Result<BackupPage, _>> = backups.await;
                         match page {
-                            Some(Ok(page)) => view! { <BackupTable backups=page.backups/> }.into_any(),
-                            Some(Err(error)) => view! { <ErrorPanel error retry=Callback::new(move |_| backups.refetch())/> }.into_any(),
+                            Some(Ok(page)) => view! { <BackupTable backups=page.backups /> }.into_any(),
+                            Some(Err(error)) => {
+                                view! { <ErrorPanel error retry=Callback::new(move |_| backups.refetch()) /> }
+                                    .into_any()
+                            }
                             None => ().into_any(),
                         }
                     })}
@@ -72,17 +94,41 @@ fn ClusterSummary(cluster: Cluster) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{cluster.cluster_name.clone()}</h1>
-            <button type="button" class="primary" on:click=move |_| target.open(for_dialog.clone())>"Create Backup"</button>
+            <button type="button" class="primary" on:click=move |_| target.open(for_dialog.clone())>
+                "Create Backup"
+            </button>
         </div>
         <dl class="facts">
-            <div><dt>"Cluster ID"</dt><dd><code>{cluster.cluster_id.clone()}</code></dd></div>
-            <div><dt>"Tier"</dt><dd>{tier_label(&cluster)}</dd></div>
-            <div><dt>"Status"</dt><dd><StatusBadge label=cluster.status.label().to_owned() tone/></dd></div>
-            <div><dt>"Region"</dt><dd>{cluster.region_id.clone()}</dd></div>
-            <div><dt>"CU"</dt><dd>{cu_text(&cluster)}</dd></div>
-            <div><dt>"Storage"</dt><dd>{cluster.storage_size.map(format::bytes).unwrap_or_else(|| "—".into())}</dd></div>
+            <div>
+                <dt>"Cluster ID"</dt>
+                <dd>
+                    <code>{cluster.cluster_id.clone()}</code>
+                </dd>
+            </div>
+            <div>
+                <dt>"Tier"</dt>
+                <dd>{tier_label(&cluster)}</dd>
+            </div>
+            <div>
+                <dt>"Status"</dt>
+                <dd>
+                    <StatusBadge label=cluster.status.label().to_owned() tone />
+                </dd>
+            </div>
+            <div>
+                <dt>"Region"</dt>
+                <dd>{cluster.region_id.clone()}</dd>
+            </div>
+            <div>
+                <dt>"CU"</dt>
+                <dd>{cu_text(&cluster)}</dd>
+            </div>
+            <div>
+                <dt>"Storage"</dt>
+                <dd>{cluster.storage_size.map(format::bytes).unwrap_or_else(|| "—".into())}</dd>
+            </div>
         </dl>
-        {(cluster.tier() != Tier::Dedicated).then(|| view! { <UpgradeNotes tier=cluster.tier()/> })}
+        {(cluster.tier() != Tier::Dedicated).then(|| view! { <UpgradeNotes tier=cluster.tier() /> })}
     }
 }
 
@@ -117,7 +163,8 @@ fn UpgradeNotes(tier: Tier) -> impl IntoView {
     let (what, how) = match tier {
         Tier::Free => (
             "Free clusters cannot be backed up.",
-            "Upgrade it to a Dedicated cluster (the Free cluster keeps running while the new one is made), or move the data to a Dedicated cluster you have.",
+            "Upgrade it to a Dedicated cluster (the Free cluster keeps running while the new one is made), or move the \
+            data to a Dedicated cluster you have.",
         ),
         _ => (
             "Serverless clusters cannot be backed up.",
@@ -125,14 +172,30 @@ fn UpgradeNotes(tier: Tier) -> impl IntoView {
         ),
     };
     view! {
-        <section id=route::UPGRADE_SECTION class="card notes" tabindex="-1" node_ref=section aria-labelledby="upgrade-heading">
+        <section
+            id=route::UPGRADE_SECTION
+            class="card notes"
+            tabindex="-1"
+            node_ref=section
+            aria-labelledby="upgrade-heading"
+        >
             <h2 id="upgrade-heading">"Backups need a Dedicated cluster"</h2>
             <p>{what} " " {how}</p>
             <ul>
-                {(tier == Tier::Free).then(|| view! {
-                    <li><a href=UPGRADE_DOCS_URL target="_blank" rel="noopener">"How to upgrade a Free cluster"</a></li>
-                })}
-                <li><a href=MIGRATE_DOCS_URL target="_blank" rel="noopener">"How to migrate between clusters"</a></li>
+                {(tier == Tier::Free)
+                    .then(|| {
+                        view! {
+                            <li>
+                                <a href=UPGRADE_DOCS_URL target="_blank" rel="noopener">
+                                    "How to upgrade a Free cluster"
+                                </a>
+                            </li>
+                        }
+                    })} <li>
+                    <a href=MIGRATE_DOCS_URL target="_blank" rel="noopener">
+                        "How to migrate between clusters"
+                    </a>
+                </li>
             </ul>
         </section>
     }

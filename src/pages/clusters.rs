@@ -44,17 +44,23 @@ pub fn ClustersPage() -> impl IntoView {
     view! {
         <h1>"Clusters"</h1>
         <Show when=move || conn.ready() fallback=NeedsKey>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading clusters…"</p> }>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading clusters…"
+                    </p>
+                }
+            }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Some(Ok(overview)) => {
                             let target = CreateBackupTarget::get();
                             let on_create = Callback::new(move |c| target.open(c));
-                            view! { <OverviewView overview on_create/> }.into_any()
+                            view! { <OverviewView overview on_create /> }.into_any()
                         }
-                        Some(Err(error)) => view! {
-                            <ErrorPanel error retry=Callback::new(move |_| data.refetch())/>
-                        }.into_any(),
+                        Some(Err(error)) => {
+                            view! { <ErrorPanel error retry=Callback::new(move |_| data.refetch()) /> }.into_any()
+                        }
                         None => ().into_any(),
                     }
                 })}
@@ -78,32 +84,56 @@ pub fn OverviewView(
             {format::count(total, "cluster", "clusters")}
         </p>
         {empty.then(|| view! { <p class="notice">"This API key sees no clusters."</p> })}
-        {overview.groups.into_iter().map(|(project, clusters)| {
-            let heading_id = format!("project-{}", project.project_id);
-            let labelled_by = heading_id.clone();
-            let plan = project.plan.as_ref().map(|p| format!("{} plan", p.label())).unwrap_or_default();
-            let caption = format!("Clusters of {}", project.project_name);
-            view! {
-                <section class="project" aria-labelledby=labelled_by>
-                    <h2 id=heading_id>{project.project_name.clone()}</h2>
-                    <p class="project-meta">
-                        <code>{project.project_id.clone()}</code>
-                        {(!plan.is_empty()).then(|| view! { " · " {plan} })}
-                    </p>
-                    {if clusters.is_empty() {
-                        view! { <p class="muted">"No clusters in this project."</p> }.into_any()
-                    } else {
-                        view! { <ClusterTable clusters caption on_create=on_create.unwrap_or_else(|| Callback::new(|_| ())) /> }.into_any()
-                    }}
-                </section>
-            }
-        }).collect_view()}
-        {(!overview.orphans.is_empty()).then(|| view! {
-            <section class="project" aria-labelledby="project-other">
-                <h2 id="project-other">"Other clusters"</h2>
-                <ClusterTable clusters=overview.orphans caption="Clusters of other projects" on_create=on_create.unwrap_or_else(|| Callback::new(|_| ()))/>
-            </section>
-        })}
+        {overview
+            .groups
+            .into_iter()
+            .map(|(project, clusters)| {
+                let heading_id = format!("project-{}", project.project_id);
+                let labelled_by = heading_id.clone();
+                let plan = project.plan.as_ref().map(|p| format!("{} plan", p.label())).unwrap_or_default();
+                let caption = format!("Clusters of {}", project.project_name);
+                view! {
+                    <section class="project" aria-labelledby=labelled_by>
+                        <h2 id=heading_id>{project.project_name.clone()}</h2>
+                        <p class="project-meta">
+                            <code>{project.project_id.clone()}</code>
+                            {(!plan.is_empty())
+                                .then(|| {
+                                    view! {
+                                        " · "
+                                        {plan}
+                                    }
+                                })}
+                        </p>
+                        {if clusters.is_empty() {
+                            view! { <p class="muted">"No clusters in this project."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ClusterTable
+                                    clusters
+                                    caption
+                                    on_create=on_create.unwrap_or_else(|| Callback::new(|_| ()))
+                                />
+                            }
+                                .into_any()
+                        }}
+                    </section>
+                }
+            })
+            .collect_view()}
+        {(!overview.orphans.is_empty())
+            .then(|| {
+                view! {
+                    <section class="project" aria-labelledby="project-other">
+                        <h2 id="project-other">"Other clusters"</h2>
+                        <ClusterTable
+                            clusters=overview.orphans
+                            caption="Clusters of other projects"
+                            on_create=on_create.unwrap_or_else(|| Callback::new(|_| ()))
+                        />
+                    </section>
+                }
+            })}
     }
 }
 

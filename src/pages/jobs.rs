@@ -122,27 +122,49 @@ pub fn JobsPage() -> impl IntoView {
             <h1>"Jobs"</h1>
             <div class="live">
                 <span class="live-text">{live}</span>
-                <button type="button" on:click=move |_| jobs.refresh_now()>"Refresh"</button>
+                <button type="button" on:click=move |_| jobs.refresh_now()>
+                    "Refresh"
+                </button>
             </div>
         </div>
-        {move || jobs.last_error.get().map(|(at, error)| view! {
-            <div class="stale-note">
-                <p>"The last update failed at " {time::format_utc(at)} ". The table shows the last good data; the console keeps retrying."</p>
-                <ErrorPanel error/>
-            </div>
-        })}
+        {move || {
+            jobs.last_error
+                .get()
+                .map(|(at, error)| {
+                    view! {
+                        <div class="stale-note">
+                            <p>
+                                "The last update failed at " {time::format_utc(at)}
+                                ". The table shows the last good data; the console keeps retrying."
+                            </p>
+                            <ErrorPanel error />
+                        </div>
+                    }
+                })
+        }}
         <div class="toolbar">
             <label class="inline">
-                "Status"
-                <select on:change:target=move |ev| set_status(ev.target().value())>
-                    <option value="" selected=move || filter("status").is_none()>"All"</option>
-                    {STATUSES.iter().map(|(v, l)| view! { <option value=*v selected=move || filter("status").as_deref() == Some(*v)>{*l}</option> }).collect_view()}
+                "Status" <select on:change:target=move |ev| set_status(ev.target().value())>
+                    <option value="" selected=move || filter("status").is_none()>
+                        "All"
+                    </option>
+                    {STATUSES
+                        .iter()
+                        .map(|(v, l)| {
+                            view! {
+                                <option value=*v selected=move || filter("status").as_deref() == Some(*v)>
+                                    {*l}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
             <label class="inline">
-                "Type"
-                <select on:change:target=move |ev| set_type(ev.target().value())>
-                    <option value="" selected=move || filter("type").is_none()>"All"</option>
+                "Type" <select on:change:target=move |ev| set_type(ev.target().value())>
+                    <option value="" selected=move || filter("type").is_none()>
+                        "All"
+                    </option>
                     // Only kinds this register holds (and the one in the URL): no filter that
                     // can never match.
                     {move || {
@@ -154,45 +176,76 @@ pub fn JobsPage() -> impl IntoView {
                                     || jobs.register.with(|r| r.entries().iter().any(|e| e.kind == **k))
                             })
                             .map(|k| {
-                                view! { <option value=k.as_str() selected=move || filter("type").as_deref() == Some(k.as_str())>{k.label()}</option> }
+                                view! {
+                                    <option
+                                        value=k.as_str()
+                                        selected=move || filter("type").as_deref() == Some(k.as_str())
+                                    >
+                                        {k.label()}
+                                    </option>
+                                }
                             })
                             .collect_view()
                     }}
                 </select>
             </label>
             <label class="inline">
-                "Cluster"
-                <select on:change:target=move |ev| set_cluster(ev.target().value())>
-                    <option value="" selected=move || filter("cluster").is_none()>"All"</option>
+                "Cluster" <select on:change:target=move |ev| set_cluster(ev.target().value())>
+                    <option value="" selected=move || filter("cluster").is_none()>
+                        "All"
+                    </option>
                     <For each=move || clusters.get() key=|c| c.0.clone() let:c>
                         {
                             let id = c.0.clone();
                             let label = if c.1.is_empty() { c.0.clone() } else { c.1.clone() };
-                            view! { <option value=c.0.clone() selected=move || filter("cluster").as_deref() == Some(id.as_str())>{label}</option> }
+                            view! {
+                                <option
+                                    value=c.0.clone()
+                                    selected=move || filter("cluster").as_deref() == Some(id.as_str())
+                                >
+                                    {label}
+                                </option>
+                            }
                         }
                     </For>
                 </select>
             </label>
             <form class="follow" on:submit=follow>
                 <label for="follow-job">"Job ID"</label>
-                <input id="follow-job" type="text" autocomplete="off" spellcheck="false" placeholder="job-…"
+                <input
+                    id="follow-job"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="job-…"
                     aria-describedby="follow-job-error"
-                    prop:value=move || draft.get() on:input:target=move |ev| draft.set(ev.target().value())/>
+                    prop:value=move || draft.get()
+                    on:input:target=move |ev| draft.set(ev.target().value())
+                />
                 <button type="submit">"Follow job"</button>
-                <span id="follow-job-error" class="field-error">{move || follow_error.get()}</span>
+                <span id="follow-job-error" class="field-error">
+                    {move || follow_error.get()}
+                </span>
             </form>
         </div>
         <Show
             when=move || !ids.with(Vec::is_empty)
-            fallback=move || view! {
-                <p class="notice">{move || if jobs.register.with(|r| r.is_empty()) {
-                    "No jobs yet. Backups and restores started from this console appear here, and so does any job id you follow."
-                } else {
-                    "No job matches these filters."
-                }}</p>
+            fallback=move || {
+                view! {
+                    <p class="notice">
+                        {move || {
+                            if jobs.register.with(|r| r.is_empty()) {
+                                "No jobs yet. Backups and restores started from this console appear here, and so does \
+                                any job id you follow."
+                            } else {
+                                "No job matches these filters."
+                            }
+                        }}
+                    </p>
+                }
             }
         >
-            <JobTable ids selected/>
+            <JobTable ids selected />
         </Show>
     }
 }

@@ -8,6 +8,8 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1>"Page not found"</h1>
         <p>"There is no page at this address."</p>
-        <p><a href=Route::Clusters.href()>"Go to Clusters"</a></p>
+        <p>
+            <a href=Route::Clusters.href()>"Go to Clusters"</a>
+        </p>
     }
 }

@@ -13,8 +13,8 @@ use crate::state::settings::{normalize_base_url, refused_by_host};
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1>"Settings"</h1>
-        <ApiKeySettings/>
-        <BaseUrlSettings/>
+        <ApiKeySettings />
+        <BaseUrlSettings />
     }
 }
 
@@ -49,7 +49,14 @@ fn ApiKeySettings() -> impl IntoView {
             <h2 id="key-heading">"API key"</h2>
             <Show
                 when=move || !conn.server_holds_key()
-                fallback=|| view! { <p>"The server that hosts this console adds the API key itself: there is nothing to enter here."</p> }
+                fallback=|| {
+                    view! {
+                        <p>
+                            "The server that hosts this console adds the API key itself: there is nothing to enter \
+                            here."
+                        </p>
+                    }
+                }
             >
                 <p class="muted">
                     "The key is kept in this tab's memory and is gone when you close or reload it, unless you ask "
@@ -58,14 +65,17 @@ fn ApiKeySettings() -> impl IntoView {
                 <p class="key-state">
                     {move || match conn.key.get() {
                         Some(k) => {
-                            // What the API has taught about this key, so two demo keys can be told apart.
                             let role = use_context::<Roles>().map_or(RoleKnowledge::Unknown, |r| r.of(k.fingerprint()));
                             let learned = match role {
                                 RoleKnowledge::Allowed => " Its role may create backups (the API accepted one).",
                                 RoleKnowledge::Denied => " Its role may not create backups (the API refused one).",
                                 RoleKnowledge::Unknown => "",
                             };
-                            format!("A key ending in {} is in use{}.{learned}", k.hint(), if conn.remember.get() { ", remembered for this tab" } else { ", kept in memory" })
+                            format!(
+                                "A key ending in {} is in use{}.{learned}",
+                                k.hint(),
+                                if conn.remember.get() { ", remembered for this tab" } else { ", kept in memory" },
+                            )
                         }
                         None => "No API key is set.".to_owned(),
                     }}
@@ -82,18 +92,30 @@ fn ApiKeySettings() -> impl IntoView {
                         prop:value=move || draft.get()
                         on:input:target=move |ev| draft.set(ev.target().value())
                     />
-                    <p id="api-key-error" class="field-error">{move || error.get()}</p>
+                    <p id="api-key-error" class="field-error">
+                        {move || error.get()}
+                    </p>
                     <label class="checkbox">
-                        <input type="checkbox" prop:checked=move || remember.get() on:change:target=move |ev| remember.set(ev.target().checked())/>
+                        <input
+                            type="checkbox"
+                            prop:checked=move || remember.get()
+                            on:change:target=move |ev| remember.set(ev.target().checked())
+                        />
                         "Remember for this tab (sessionStorage)"
                     </label>
                     <div class="buttons">
-                        <button type="submit" class="primary">"Save key"</button>
-                        <button type="button" on:click=forget disabled=move || conn.key.with(Option::is_none)>"Forget key"</button>
+                        <button type="submit" class="primary">
+                            "Save key"
+                        </button>
+                        <button type="button" on:click=forget disabled=move || conn.key.with(Option::is_none)>
+                            "Forget key"
+                        </button>
                     </div>
                 </form>
             </Show>
-            <p role="status" class="status-line">{move || status.get()}</p>
+            <p role="status" class="status-line">
+                {move || status.get()}
+            </p>
         </section>
     }
 }
@@ -143,15 +165,22 @@ fn BaseUrlSettings() -> impl IntoView {
                     on:input:target=move |ev| draft.set(ev.target().value())
                 />
                 <p id="api-base-url-help" class="muted">
-                    "Leave empty to use the default: " <code>{move || conn.default_base_url()}</code>
+                    "Leave empty to use the default: "
+                    <code>{move || conn.default_base_url()}</code>
                     ". Paths such as /v2/clusters are added to it."
                 </p>
-                <p id="api-base-url-error" class="field-error" role="alert">{move || error.get()}</p>
+                <p id="api-base-url-error" class="field-error" role="alert">
+                    {move || error.get()}
+                </p>
                 <div class="buttons">
-                    <button type="submit" class="primary">"Save endpoint"</button>
+                    <button type="submit" class="primary">
+                        "Save endpoint"
+                    </button>
                 </div>
             </form>
-            <p role="status" class="status-line">{move || status.get()}</p>
+            <p role="status" class="status-line">
+                {move || status.get()}
+            </p>
         </section>
     }
 }

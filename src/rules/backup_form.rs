@@ -1,5 +1,5 @@
 //! The choices of the Create Backup dialog (scope, database, collections, copy regions) and the
-//! request they become (reference §2.1).
+//! request they become (docs/api-contract.md §2.1).
 
 use std::collections::BTreeSet;
 
@@ -183,7 +183,7 @@ pub enum CopyAvailability {
 }
 
 /// Cross-region copies: only Enterprise and BusinessCritical plans, never Azure, same cloud
-/// provider, never the cluster's own region (reference §2.1, console-ux A2). Options are in the
+/// provider, never the cluster's own region (docs/api-contract.md §2.1; https://docs.zilliz.com/docs/create-backup). Options are in the
 /// price table's order: the table is the console's list of regions.
 pub fn copy_options(cluster: &Cluster) -> CopyAvailability {
     let cloud = cluster.cloud();

@@ -16,7 +16,7 @@ pub const PRICING_URL: &str = "https://zilliz.com/pricing";
 pub const PRICING_GUIDE_URL: &str = "https://zilliz.com/pricing/pricing-guide";
 /// How backup storage is billed (https://docs.zilliz.com/docs/storage-cost).
 pub const BILLING_NOTICE: &str = "Backups incur storage charges, billed daily with a one-day minimum.";
-/// Manual backups have no retention setting (reference §2, §8).
+/// Manual backups have no retention setting (docs/api-contract.md §2, §8).
 pub const RETENTION_NOTICE: &str = "Manual backups are kept until you delete them, and are charged until then.";
 /// Cross-region copies (https://docs.zilliz.com/docs/backup-to-other-regions).
 pub const COPY_NOTICE: &str =

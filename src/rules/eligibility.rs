@@ -1,16 +1,17 @@
 //! The eligibility checklist of the Create Backup dialog: every rule that can block a manual
-//! backup, as a line with its state, a visible explanation and a fix (console-ux A2, E2).
+//! backup, as a line with its state, a visible explanation and a fix (the rules:
+//! https://docs.zilliz.com/docs/create-backup and docs/api-contract.md §2.1, §7).
 
 use api_types::{ApiError, Backup, BackupStatus, Cluster, ClusterStatus, CreationMethod, Tier};
 
 pub const MIGRATE_DOCS_URL: &str = "https://docs.zilliz.com/docs/migrate-between-clusters";
-/// Where the built-in project roles are explained (console-ux A2: "Ask an admin").
+/// Where the built-in project roles are explained.
 pub const ROLES_DOCS_URL: &str = "https://docs.zilliz.com/docs/project-users";
 pub const RESUME_DOCS_URL: &str = "https://docs.zilliz.com/docs/manage-cluster";
-/// Upgrading a Free cluster (console-ux A2: "Upgrade", `manage-cluster#upgrade-plan`).
+/// Upgrading a Free cluster, where the Zilliz docs' "Upgrade" link points.
 pub const UPGRADE_DOCS_URL: &str = "https://docs.zilliz.com/docs/manage-cluster#upgrade-plan";
 
-/// Whether the API key's role may create backups. No endpoint tells it in advance (reference
+/// Whether the API key's role may create backups. No endpoint tells it in advance (docs/api-contract.md
 /// §7), so it is learned from answers and remembered per key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum RoleKnowledge {
@@ -154,7 +155,8 @@ fn role_line(role: RoleKnowledge) -> CheckLine {
             LABEL,
             LineState::Unknown,
             format!(
-                "Creating a backup needs {ALLOWED_ROLES}. The console cannot tell your key's role until the API answers."
+                "Creating a backup needs {ALLOWED_ROLES}. The console cannot tell your key's role until the API \
+                answers."
             ),
             None,
         ),
@@ -170,7 +172,8 @@ fn role_line(role: RoleKnowledge) -> CheckLine {
             LABEL,
             LineState::Fail,
             format!(
-                "This API key's role may not create backups. Only {ALLOWED_ROLES} can; ask one of them, or use a key with such a role."
+                "This API key's role may not create backups. Only {ALLOWED_ROLES} can; ask one of them, or use a key \
+                with such a role."
             ),
             Some(Fix::Docs { label: "About project roles", url: ROLES_DOCS_URL }),
         ),
@@ -208,7 +211,8 @@ fn list_state(input: &EligibilityInput, id: &'static str, label: &str, what: &st
             label,
             LineState::Unknown,
             format!(
-                "The backup list could not be loaded, so the console cannot tell whether {what}. The service still enforces this rule."
+                "The backup list could not be loaded, so the console cannot tell whether {what}. The service still \
+                enforces this rule."
             ),
             None,
         ));
@@ -232,7 +236,8 @@ fn manual_line(input: &EligibilityInput) -> CheckLine {
             LABEL,
             LineState::Fail,
             format!(
-                "A manual backup of this cluster is still being made: {name}. Only one may be in progress at a time; Create is enabled when it finishes."
+                "A manual backup of this cluster is still being made: {name}. Only one may be in progress at a time; \
+                Create is enabled when it finishes."
             ),
             fix,
         )
@@ -266,7 +271,8 @@ fn auto_line(input: &EligibilityInput) -> CheckLine {
             LABEL,
             LineState::Fail,
             format!(
-                "An automatic backup of this cluster is being made: {}. A manual backup cannot start until it finishes.",
+                "An automatic backup of this cluster is being made: {}. A manual backup cannot start until it \
+                finishes.",
                 name_of(b)
             ),
             Some(Fix::ViewBackups),

@@ -1,5 +1,5 @@
 //! The console's own register of jobs. The API has Describe Job but no documented List Jobs
-//! (reference §3.2), so the console remembers every job it starts and every job id opened by
+//! (docs/api-contract.md §3.2), so the console remembers every job it starts and every job id opened by
 //! link or pasted, with the last answer, in localStorage per API base URL (one JSON document
 //! under `zbc.jobs.<base url>`), so a reload or a second tab loses nothing.
 //!

@@ -7,7 +7,7 @@
 //! `now_ms` must be wall-clock milliseconds (`Date.now()`), the same clock as the register's
 //! `added_ms`, because a job's age (and so its interval) spans reloads.
 //!
-//! Semantics copied from the practice in testing-anchors §6.2: `setTimeout` chains (the next poll
+//! The usual practice of pollers (as in the official Zilliz CLIs' job waiters): `setTimeout` chains (the next poll
 //! is scheduled from the answer, so a slow answer never overlaps the next request), one request
 //! per job at a time, nothing while the page is hidden, an immediate refresh when it shows again,
 //! and nothing at all (no timer, no request) when no job is left to follow.
@@ -89,7 +89,7 @@ pub struct Scheduler {
     jobs: BTreeMap<String, Tracked>,
     visible: bool,
     /// A `Retry-After` applies to the whole poller, not only to the job that got it: the rate
-    /// limit is per key (testing-anchors §6.1).
+    /// limit is per key (docs/api-contract.md §1.4).
     hold_until_ms: u64,
     last_success_ms: Option<u64>,
 }

@@ -1,4 +1,4 @@
-//! The documented limit is 20 requests per second per key per endpoint (reference §1.4). The
+//! The documented limit is 20 requests per second per key per endpoint (docs/api-contract.md §1.4). The
 //! client keeps itself under it with a sliding one-second window per endpoint, so a burst (a
 //! Jobs page following many jobs) is spread out instead of being answered with 429s.
 

@@ -74,7 +74,7 @@ impl<'de: 'a, 'a> Visitor<'de> for TopVisitor<'a> {
     }
 }
 
-/// Decodes an answer of the `{code, data}` / `{code, message}` envelope (reference §1.2).
+/// Decodes an answer of the `{code, data}` / `{code, message}` envelope (docs/api-contract.md §1.2).
 ///
 /// `code` 0 or 200 means success (200 is the v1 success code that clients also accept). A
 /// non-zero code is an error even with HTTP 200, as the real service sends business errors.

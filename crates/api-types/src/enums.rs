@@ -79,7 +79,7 @@ macro_rules! api_enum {
 
 api_enum! {
     /// Cluster status. The API's raw STOPPING/STOPPED are what the console calls
-    /// suspending/suspended; both spellings are accepted (reference §9.8).
+    /// suspending/suspended; both spellings are accepted (docs/api-contract.md §9.8).
     ClusterStatus {
         Creating = "CREATING" => "Creating",
         Initializing = "INITIALIZING" => "Initializing",
@@ -96,7 +96,7 @@ api_enum! {
 
 api_enum! {
     /// A cluster's `plan` field: a billing plan for Dedicated clusters, or the tier name for
-    /// Free/Serverless ones (a Free cluster may be reported as "Serverless", reference §9.7).
+    /// Free/Serverless ones (a Free cluster may be reported as "Serverless", docs/api-contract.md §9.7).
     Plan {
         Free = "Free" => "Free",
         Serverless = "Serverless" => "Serverless",

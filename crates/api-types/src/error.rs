@@ -194,7 +194,7 @@ pub fn code_kind(code: i64) -> ErrorKind {
     }
 }
 
-/// Every documented code (reference §6) with its meaning and the action to suggest.
+/// Every documented code (docs/api-contract.md §6) with its meaning and the action to suggest.
 pub fn code_meaning(code: i64) -> Option<(&'static str, &'static str)> {
     const FIX: &str = "Check your choices and try again.";
     const ADMIN: &str = "Ask an Organization Owner or Project Admin, or use a key with that role.";

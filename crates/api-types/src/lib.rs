@@ -3,7 +3,7 @@
 //! Everything that arrives from the network is untrusted: [`decode::decode_response`] is the one
 //! entry point that turns (status, headers, body) into a typed value or an [`ApiError`] a person
 //! can act on, and it never panics. Models are tolerant of the documented inconsistencies
-//! (see `shared/reference/zilliz-api-v2.md` §9): unknown enum values are kept as text, numbers
+//! (see `docs/api-contract.md` §9): unknown enum values are kept as text, numbers
 //! may arrive as strings, `null` means "not given".
 
 pub mod decode;

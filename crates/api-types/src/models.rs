@@ -1,4 +1,4 @@
-//! Request and response bodies of the endpoints the console uses (reference §2–§5).
+//! Request and response bodies of the endpoints the console uses (docs/api-contract.md §2–§5).
 //! Times are kept as the API's ISO-8601 UTC text; the console converts them at display.
 
 use serde::{Deserialize, Serialize};
@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::enums::*;
 use crate::lenient;
 
-/// `GET /v2/projects` item (reference §4.1). `data` is an array.
+/// `GET /v2/projects` item (docs/api-contract.md §4.1). `data` is an array.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
@@ -27,7 +27,7 @@ pub struct Project {
     pub org_type: Option<OrgType>,
 }
 
-/// A cluster from List Clusters or Describe Cluster (reference §4.2, §4.3).
+/// A cluster from List Clusters or Describe Cluster (docs/api-contract.md §4.2, §4.3).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Cluster {
@@ -53,7 +53,7 @@ pub struct Cluster {
     pub connect_address: String,
     #[serde(default, deserialize_with = "lenient::string")]
     pub create_time: String,
-    /// Newer docs: Free / Serverless / Dedicated (reference §9.15).
+    /// Newer docs: Free / Serverless / Dedicated (docs/api-contract.md §9.15).
     #[serde(default, deserialize_with = "lenient::string")]
     pub deployment_option: String,
     #[serde(default, deserialize_with = "lenient::opt_u64")]
@@ -201,7 +201,7 @@ impl From<ClusterList> for ClusterPage {
     }
 }
 
-/// A backup in List Backups (reference §2.2).
+/// A backup in List Backups (docs/api-contract.md §2.2).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Backup {
@@ -265,7 +265,7 @@ pub struct BackupDb {
     pub collections: Vec<BackupCollection>,
 }
 
-/// Describe Backup (reference §2.3). Newer docs nest collections under `dbCollections`, older
+/// Describe Backup (docs/api-contract.md §2.3). Newer docs nest collections under `dbCollections`, older
 /// ones and every guide use a flat `collections` (§9.4): [`BackupDetail::databases`] merges both.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -290,7 +290,7 @@ impl BackupDetail {
     }
 }
 
-/// Create Backup request body (reference §2.1).
+/// Create Backup request body (docs/api-contract.md §2.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBackupRequest {
@@ -325,7 +325,7 @@ pub struct CreateBackupResponse {
     pub job_id: String,
 }
 
-/// Describe Job (reference §3.1).
+/// Describe Job (docs/api-contract.md §3.1).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Job {
@@ -347,7 +347,7 @@ pub struct Job {
     pub reason: String,
 }
 
-/// An item of List Jobs (`GET /v2/jobs`: in the service, not in the reference, §3.2): Describe
+/// An item of List Jobs (`GET /v2/jobs`: in the service, not in the reference pages, docs/api-contract.md §3.2): Describe
 /// Job's fields and, where the service adds it, the cluster. Used only to find the job of a
 /// backup whose Create answer was lost.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
@@ -374,7 +374,7 @@ pub struct JobPage {
     pub jobs: Vec<JobListItem>,
 }
 
-/// Get Backup Policy (reference §2.8).
+/// Get Backup Policy (docs/api-contract.md §2.8).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupPolicy {
@@ -401,7 +401,7 @@ pub struct PolicyRegionCopy {
     pub retention_days: Option<u64>,
 }
 
-/// Delete Backup's `data` (reference §2.4).
+/// Delete Backup's `data` (docs/api-contract.md §2.4).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletedBackup {
@@ -411,7 +411,7 @@ pub struct DeletedBackup {
     pub backup_name: String,
 }
 
-/// Restore Cluster Backup request (reference §2.5). Sends `projectId`, the documented name
+/// Restore Cluster Backup request (docs/api-contract.md §2.5). Sends `projectId`, the documented name
 /// (guides say `targetProjectId`, §9.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -439,7 +439,7 @@ pub struct RestoreClusterResponse {
     pub job_id: String,
 }
 
-/// Restore Collection Backup request (reference §2.6), current field names (§9.3).
+/// Restore Collection Backup request (docs/api-contract.md §2.6), current field names (§9.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreCollectionRequest {
@@ -472,7 +472,7 @@ pub struct JobStarted {
     pub job_id: String,
 }
 
-/// Set Backup Policy request (reference §2.9). `crossRegionCopies` is always sent, `[]` when
+/// Set Backup Policy request (docs/api-contract.md §2.9). `crossRegionCopies` is always sent, `[]` when
 /// empty, as both official clients do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

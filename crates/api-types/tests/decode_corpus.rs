@@ -1,4 +1,4 @@
-//! Decoding against the documented examples (reference sections noted per case), every known
+//! Decoding against the documented examples (docs/api-contract.md sections noted per case), every known
 //! inconsistency, and a corpus of bad answers. Nothing may panic; each bad answer must give the
 //! intended kind of error.
 

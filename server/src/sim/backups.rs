@@ -1,4 +1,4 @@
-//! Create, list, describe and delete backups; restore a cluster or a collection (reference §2).
+//! Create, list, describe and delete backups; restore a cluster or a collection (docs/api-contract.md §2).
 
 use std::collections::HashMap;
 

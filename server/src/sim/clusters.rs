@@ -1,4 +1,4 @@
-//! Projects and clusters (reference §4), plus the checks every cluster-scoped call shares.
+//! Projects and clusters (docs/api-contract.md §4), plus the checks every cluster-scoped call shares.
 
 use std::collections::{BTreeSet, HashMap};
 

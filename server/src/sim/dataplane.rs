@@ -1,4 +1,4 @@
-//! The cluster endpoints behind each `connectAddress` (reference §5): list databases and
+//! The cluster endpoints behind each `connectAddress` (docs/api-contract.md §5): list databases and
 //! collections. Errors are Milvus-style, not the control plane's 96xxx codes.
 
 use axum::extract::{Path, State};

@@ -1,5 +1,7 @@
 //! The control-plane and data-plane simulator. One mutex guards the whole world, so every rule
-//! (one manual backup per cluster, and so on) is checked and applied atomically.
+//! (one manual backup per cluster, and so on) is checked and applied atomically. It is written
+//! from the documented contract; section numbers (§) in its comments are those of
+//! docs/api-contract.md.
 
 pub mod backups;
 pub mod clusters;

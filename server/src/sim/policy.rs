@@ -1,4 +1,4 @@
-//! Get/Set Backup Policy (reference §2.8, §2.9). Enabling runs a first AUTO backup at once.
+//! Get/Set Backup Policy (docs/api-contract.md §2.8, §2.9). Enabling runs a first AUTO backup at once.
 
 use axum::Extension;
 use axum::extract::{Path, State};

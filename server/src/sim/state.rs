@@ -74,7 +74,7 @@ pub struct Cluster {
     pub description: String,
     pub region_id: String,
     pub tier: Tier,
-    /// As the API reports it: a Free cluster says "Serverless" (reference §4.3, §9.7).
+    /// As the API reports it: a Free cluster says "Serverless" (docs/api-contract.md §4.3, §9.7).
     pub plan: String,
     pub cu_type: String,
     pub cu_size: u32,
@@ -87,7 +87,7 @@ pub struct Cluster {
     /// Numbers the `{clusterName}_backupN` names.
     pub backup_counter: u64,
     /// Set by Restore Cluster (the only time the API reveals it): the data plane then also
-    /// accepts `Bearer db_admin:<password>` for this cluster (reference §5).
+    /// accepts `Bearer db_admin:<password>` for this cluster (docs/api-contract.md §5).
     #[serde(default)]
     pub db_admin_password: Option<String>,
 }
@@ -108,7 +108,7 @@ impl Cluster {
 }
 
 /// `_default` (a list-collections example) and `default` (list-databases, CLIs) name the same
-/// database (reference §5, §9.12).
+/// database (docs/api-contract.md §5, §9.12).
 pub fn canonical_db(name: &str) -> &str {
     match name.trim() {
         "" | "_default" => "default",

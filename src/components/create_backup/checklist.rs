@@ -37,25 +37,43 @@ fn fix_href(fix: &Fix) -> (String, bool) {
 pub fn Checklist(#[prop(into)] lines: Signal<Vec<CheckLine>>) -> impl IntoView {
     view! {
         <ul class="checklist" aria-label="Before you create a backup">
-            {move || lines.get().into_iter().map(|line| view! {
-                <li class=state_class(line.state) data-rule=line.id>
-                    <span class="check-icon" aria-hidden="true">{state_icon(line.state)}</span>
-                    <span class="check-body">
-                        <span class="check-label">{line.label.clone()}</span>
-                        " "
-                        <span class="check-state">{line.state.label()}</span>
-                        <span class="check-detail">{line.detail.clone()}</span>
-                        {line.fix.clone().map(|fix| {
-                            let (href, external) = fix_href(&fix);
-                            view! {
-                                <a class="check-fix" href=href target=external.then_some("_blank") rel=external.then_some("noopener")>
-                                    {fix.label()}
-                                </a>
-                            }
-                        })}
-                    </span>
-                </li>
-            }).collect_view()}
+            {move || {
+                lines
+                    .get()
+                    .into_iter()
+                    .map(|line| {
+                        view! {
+                            <li class=state_class(line.state) data-rule=line.id>
+                                <span class="check-icon" aria-hidden="true">
+                                    {state_icon(line.state)}
+                                </span>
+                                <span class="check-body">
+                                    <span class="check-label">{line.label.clone()}</span>
+                                    " "
+                                    <span class="check-state">{line.state.label()}</span>
+                                    <span class="check-detail">{line.detail.clone()}</span>
+                                    {line
+                                        .fix
+                                        .clone()
+                                        .map(|fix| {
+                                            let (href, external) = fix_href(&fix);
+                                            view! {
+                                                <a
+                                                    class="check-fix"
+                                                    href=href
+                                                    target=external.then_some("_blank")
+                                                    rel=external.then_some("noopener")
+                                                >
+                                                    {fix.label()}
+                                                </a>
+                                            }
+                                        })}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
         </ul>
     }
 }

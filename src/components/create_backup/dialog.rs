@@ -42,70 +42,148 @@ pub fn CreateBackupDialog(
     });
 
     view! {
-        <dialog node_ref=dialog_ref class="modal create-backup" aria-labelledby="create-backup-title" on:close=move |_| on_closed.run(())>
-            <form class="modal-body" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                model.submit();
-            } novalidate>
+        <dialog
+            node_ref=dialog_ref
+            class="modal create-backup"
+            aria-labelledby="create-backup-title"
+            on:close=move |_| on_closed.run(())
+        >
+            <form
+                class="modal-body"
+                on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    model.submit();
+                }
+                novalidate
+            >
                 <header class="modal-header">
                     <h2 id="create-backup-title">"Create Backup"</h2>
                     <p class="muted">
-                        {cluster.cluster_name.clone()} " · " <code>{cluster.cluster_id.clone()}</code> " · " {cluster.region_id.clone()}
+                        {cluster.cluster_name.clone()} " · " <code>{cluster.cluster_id.clone()}</code> " · "
+                        {cluster.region_id.clone()}
                     </p>
                 </header>
                 <div class="modal-scroll">
-                <Checklist lines=Signal::derive(move || model.eligibility.with(|e| e.lines.clone()))/>
-                {move || model.backups_now.with(|b| matches!(b, Some(Err(_)))).then(|| view! {
-                    <p class="muted">"The cluster's backups could not be loaded; the API still enforces the rules when you create."</p>
-                })}
-                // Free and Serverless clusters cannot be backed up: nothing to choose or pay.
-                {dedicated.then(|| view! {
-                    <ScopePicker form=model.form databases=model.databases_now collections=model.collections_now retry=Callback::new(move |_| model.retry_data_plane())/>
-                    <Copies availability=copy_availability form=model.form/>
-                    <CostNotice estimate=model.estimate transfers=model.transfers assumed=model.assumed scope_note=model.scope_note/>
-                })}
+                    <Checklist lines=Signal::derive(move || model.eligibility.with(|e| e.lines.clone())) />
+                    {move || {
+                        model
+                            .backups_now
+                            .with(|b| matches!(b, Some(Err(_))))
+                            .then(|| {
+                                view! {
+                                    <p class="muted">
+                                        "The cluster's backups could not be loaded; the API still enforces the rules \
+                                        when you create."
+                                    </p>
+                                }
+                            })
+                    }}
+                    // Free and Serverless clusters cannot be backed up: nothing to choose or pay.
+                    {dedicated
+                        .then(|| {
+                            view! {
+                                <ScopePicker
+                                    form=model.form
+                                    databases=model.databases_now
+                                    collections=model.collections_now
+                                    retry=Callback::new(move |_| model.retry_data_plane())
+                                />
+                                <Copies availability=copy_availability form=model.form />
+                                <CostNotice
+                                    estimate=model.estimate
+                                    transfers=model.transfers
+                                    assumed=model.assumed
+                                    scope_note=model.scope_note
+                                />
+                            }
+                        })}
                 </div>
                 <footer class="modal-footer">
                     // Where the eye is when Create is pressed: the outcome, announced.
                     <div class="create-outcome">
                         {move || match model.outcome.get() {
                             None => ().into_any(),
-                            Some(Outcome::Failed(error)) => view! { <ErrorPanel error/> }.into_any(),
-                            Some(Outcome::RoleRefused) => view! {
-                                <p class="outcome-line" role="alert">"The API refused: this key's role may not create backups (see the checklist)."</p>
-                            }.into_any(),
-                            Some(Outcome::NotCreated(error)) => view! {
-                                <div class="error-panel" role="alert">
-                                    <p class="error-title">{format!("No backup was made: {}", lower_first(&error.title()))}</p>
-                                    <p class="error-action">"The console checked the cluster's backups and found none new. You can try again."</p>
-                                </div>
-                            }.into_any(),
-                            Some(Outcome::CouldNotCheck(error)) => view! {
-                                <div class="error-panel" role="alert">
-                                    <p class="error-title">{format!("The answer was lost ({}), and the console could not check whether a backup was made.", lower_first(&error.title()).trim_end_matches('.'))}</p>
-                                    <p class="error-action">"Look at the cluster's backups before you try again, so as not to make two."</p>
-                                </div>
-                            }.into_any(),
-                            Some(Outcome::FoundWithoutJob { backup_name }) => view! {
-                                <p class="outcome-line" role="alert">
-                                    {format!("The answer to Create was lost, but backup {backup_name} was made. Its job could not be found, so it is not followed here; ")}
-                                    <a href=Route::Backups.href()>"see Backups"</a>"."
-                                </p>
-                            }.into_any(),
-                        }}
-                        <p class="outcome-line" role="status">
+                            Some(Outcome::Failed(error)) => view! { <ErrorPanel error /> }.into_any(),
+                            Some(Outcome::RoleRefused) => {
+                                view! {
+                                    <p class="outcome-line" role="alert">
+                                        "The API refused: this key's role may not create backups (see the checklist)."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Some(Outcome::NotCreated(error)) => {
+                                view! {
+                                    <div class="error-panel" role="alert">
+                                        <p class="error-title">
+                                            {format!("No backup was made: {}", lower_first(&error.title()))}
+                                        </p>
+                                        <p class="error-action">
+                                            "The console checked the cluster's backups and found none new. You can try \
+                                            again."
+                                        </p>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Some(Outcome::CouldNotCheck(error)) => {
+                                view! {
+                                    <div class="error-panel" role="alert">
+                                        <p class="error-title">
+                                            {format!(
+                                                "The answer was lost ({}), and the console could not check whether a \
+                                                backup was made.",
+                                                lower_first(&error.title()).trim_end_matches('.'),
+                                            )}
+                                        </p>
+                                        <p class="error-action">
+                                            "Look at the cluster's backups before you try again, so as not to make two."
+                                        </p>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Some(Outcome::FoundWithoutJob { backup_name }) => {
+                                view! {
+                                    <p class="outcome-line" role="alert">
+                                        {format!(
+                                            "The answer to Create was lost, but backup {backup_name} was made. Its job \
+                                            could not be found, so it is not followed here; ",
+                                        )}
+                                        <a href=Route::Backups.href()>"see Backups"</a>
+                                        "."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        }} <p class="outcome-line" role="status">
                             {move || match model.phase.get() {
                                 Phase::Checking => "Checking whether the backup was created…",
                                 _ => "",
                             }}
                         </p>
                     </div>
-                    {dedicated.then(|| view! { <p class="footer-estimate" aria-live="polite">{move || cost::summary(&model.estimate.get())}</p> })}
+                    {dedicated
+                        .then(|| {
+                            view! {
+                                <p class="footer-estimate" aria-live="polite">
+                                    {move || cost::summary(&model.estimate.get())}
+                                </p>
+                            }
+                        })}
                     <p id="create-backup-reason" class="disabled-reason" aria-live="polite">
-                        {move || if model.can_submit() || model.busy() { String::new() } else { model.form_error.get().or_else(|| model.disabled_reason()).unwrap_or_default() }}
+                        {move || {
+                            if model.can_submit() || model.busy() {
+                                String::new()
+                            } else {
+                                model.form_error.get().or_else(|| model.disabled_reason()).unwrap_or_default()
+                            }
+                        }}
                     </p>
                     <div class="footer-buttons">
-                        <button type="button" on:click=move |_| close()>"Cancel"</button>
+                        <button type="button" on:click=move |_| close()>
+                            "Cancel"
+                        </button>
                         // aria-disabled rather than disabled: focus stays on the button after a
                         // click, so what happens next is heard where the person is.
                         <button

@@ -42,9 +42,8 @@ pub fn CreateBackupHost() -> impl IntoView {
         now
     });
     move || {
-        target
-            .0
-            .get()
-            .map(|cluster| view! { <CreateBackupDialog cluster on_closed=Callback::new(move |_| target.0.set(None))/> })
+        target.0.get().map(
+            |cluster| view! { <CreateBackupDialog cluster on_closed=Callback::new(move |_| target.0.set(None)) /> },
+        )
     }
 }

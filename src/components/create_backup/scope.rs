@@ -25,15 +25,23 @@ pub fn ScopePicker(
         <fieldset class="scope">
             <legend>"Backup scope"</legend>
             <label class="radio">
-                <input type="radio" name="backup-scope" value="cluster"
+                <input
+                    type="radio"
+                    name="backup-scope"
+                    value="cluster"
                     prop:checked=move || scope() == Scope::Cluster
-                    on:change=move |_| form.update(|f| f.scope = Scope::Cluster)/>
+                    on:change=move |_| form.update(|f| f.scope = Scope::Cluster)
+                />
                 "Cluster"
             </label>
             <label class="radio">
-                <input type="radio" name="backup-scope" value="collection"
+                <input
+                    type="radio"
+                    name="backup-scope"
+                    value="collection"
                     prop:checked=move || scope() == Scope::Collection
-                    on:change=move |_| form.update(|f| f.scope = Scope::Collection)/>
+                    on:change=move |_| form.update(|f| f.scope = Scope::Collection)
+                />
                 "Collection"
             </label>
             <p class="muted">
@@ -46,16 +54,33 @@ pub fn ScopePicker(
         <Show when=move || scope() == Scope::Collection>
             <div class="collection-picker">
                 {move || match databases.get() {
-                    None => view! { <p class="loading" role="status">"Loading databases…"</p> }.into_any(),
-                    Some(Err(error)) => view! { <ErrorPanel error retry/> }.into_any(),
-                    Some(Ok(dbs)) => view! { <DatabaseSelect dbs form cleared/> }.into_any(),
-                }}
-                <p class="status-line" role="status">{move || cleared.get()}</p>
-                <Show when=move || form.with(|f| f.database.is_some())>
+                    None => {
+                        view! {
+                            <p class="loading" role="status">
+                                "Loading databases…"
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Some(Err(error)) => view! { <ErrorPanel error retry /> }.into_any(),
+                    Some(Ok(dbs)) => view! { <DatabaseSelect dbs form cleared /> }.into_any(),
+                }} <p class="status-line" role="status">
+                    {move || cleared.get()}
+                </p>
+                <Show when=move || {
+                    form.with(|f| f.database.is_some())
+                }>
                     {move || match collections.get() {
-                        None => view! { <p class="loading" role="status">"Loading collections…"</p> }.into_any(),
-                        Some(Err(error)) => view! { <ErrorPanel error retry/> }.into_any(),
-                        Some(Ok(all)) => view! { <CollectionList all form/> }.into_any(),
+                        None => {
+                            view! {
+                                <p class="loading" role="status">
+                                    "Loading collections…"
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Some(Err(error)) => view! { <ErrorPanel error retry /> }.into_any(),
+                        Some(Ok(all)) => view! { <CollectionList all form /> }.into_any(),
                     }}
                 </Show>
             </div>
@@ -72,18 +97,36 @@ fn DatabaseSelect(dbs: Vec<String>, form: RwSignal<BackupForm>, cleared: RwSigna
             on:change:target=move |ev| {
                 let v = ev.target().value();
                 let n = form.try_update(|f| f.set_database((!v.is_empty()).then_some(v))).unwrap_or(0);
-                cleared.set(if n > 0 {
-                    format!("The database changed: {} cleared.", format::count(n, "selected collection was", "selected collections were"))
-                } else {
-                    String::new()
-                });
+                cleared
+                    .set(
+                        if n > 0 {
+                            format!(
+                                "The database changed: {} cleared.",
+                                format::count(n, "selected collection was", "selected collections were"),
+                            )
+                        } else {
+                            String::new()
+                        },
+                    );
             }
         >
-            <option value="" selected=move || form.with(|f| f.database.is_none())>"Choose a database"</option>
-            {dbs.into_iter().map(|db| {
-                let selected = { let db = db.clone(); move || form.with(|f| f.database.as_deref() == Some(db.as_str())) };
-                view! { <option value=db.clone() selected=selected>{db.clone()}</option> }
-            }).collect_view()}
+            <option value="" selected=move || form.with(|f| f.database.is_none())>
+                "Choose a database"
+            </option>
+            {dbs
+                .into_iter()
+                .map(|db| {
+                    let selected = {
+                        let db = db.clone();
+                        move || form.with(|f| f.database.as_deref() == Some(db.as_str()))
+                    };
+                    view! {
+                        <option value=db.clone() selected=selected>
+                            {db.clone()}
+                        </option>
+                    }
+                })
+                .collect_view()}
         </select>
     }
 }
@@ -108,7 +151,9 @@ fn CollectionList(all: Vec<CollectionInfo>, form: RwSignal<BackupForm>) -> impl 
                 prop:checked=move || all.with_value(|a| form.with(|f| f.all_filtered_selected(a)))
                 on:change:target=move |ev| {
                     let on = ev.target().checked();
-                    all.with_value(|a| form.update(|f| if on { f.select_all_filtered(a) } else { f.clear_filtered(a) }));
+                    all.with_value(|a| {
+                        form.update(|f| if on { f.select_all_filtered(a) } else { f.clear_filtered(a) })
+                    });
                 }
             />
             {move || format!("Select all shown ({})", filtered().len())}
@@ -122,7 +167,11 @@ fn CollectionList(all: Vec<CollectionInfo>, form: RwSignal<BackupForm>) -> impl 
                     view! {
                         <li>
                             <label class="checkbox">
-                                <input type="checkbox" prop:checked=checked on:change=move |_| form.update(|f| f.toggle(&toggle_name))/>
+                                <input
+                                    type="checkbox"
+                                    prop:checked=checked
+                                    on:change=move |_| form.update(|f| f.toggle(&toggle_name))
+                                />
                                 <span>{c.name.clone()}</span>
                                 {c.size_bytes.map(|b| view! { <span class="muted size">{format::bytes(b)}</span> })}
                             </label>
@@ -133,7 +182,13 @@ fn CollectionList(all: Vec<CollectionInfo>, form: RwSignal<BackupForm>) -> impl 
         </ul>
         {move || filtered().is_empty().then(|| view! { <p class="muted">"No collection matches the search."</p> })}
         <p class="selection-count" aria-live="polite">
-            {move || format!("{} of {} selected", form.with(|f| f.selected.len()), format::count(total, "collection", "collections"))}
+            {move || {
+                format!(
+                    "{} of {} selected",
+                    form.with(|f| f.selected.len()),
+                    format::count(total, "collection", "collections"),
+                )
+            }}
         </p>
     }
 }
