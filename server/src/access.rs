@@ -67,7 +67,7 @@ impl Refusal {
 }
 
 /// `host[:port]` → canonical host: lower case, no trailing dot, IPv6 in brackets, no port.
-fn canonical_host(authority: &str) -> Option<String> {
+pub(crate) fn canonical_host(authority: &str) -> Option<String> {
     let authority = authority.trim();
     let host = if let Some(rest) = authority.strip_prefix('[') {
         let (inside, after) = rest.split_once(']')?;

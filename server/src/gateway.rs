@@ -91,12 +91,7 @@ pub fn upstream_domains(upstream_host: &str) -> Vec<String> {
 /// The host of `scheme://host[:port]...` (brackets kept for IPv6), lower case.
 fn host_of(url: &str) -> Option<String> {
     let origin = origin_of(url)?;
-    let authority = origin.split_once("://")?.1;
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => format!("[{}]", v6.split_once(']')?.0),
-        None => authority.split(':').next()?.to_owned(),
-    };
-    Some(host.to_ascii_lowercase())
+    crate::access::canonical_host(origin.split_once("://")?.1)
 }
 
 /// The route a request path is (`None`: not a forwarded route), checking every segment.

@@ -61,8 +61,8 @@ async fn raw(addr: SocketAddr, request: &str) -> (u16, String) {
     (status, text)
 }
 
-#[tokio::test]
-async fn no_other_page_may_spend_the_server_held_key() {
+/// A gateway to a fake upstream that holds its own API key: what a page elsewhere must not use.
+async fn key_holding_gateway() -> (FakeUpstream, TestServer) {
     let upstream = fake_upstream().await;
     let up = upstream.url.clone();
     let gw = start_with(move |o| {
@@ -70,6 +70,12 @@ async fn no_other_page_may_spend_the_server_held_key() {
         o.api_key = Some("the-real-key".into());
     })
     .await;
+    (upstream, gw)
+}
+
+#[tokio::test]
+async fn no_other_page_may_spend_the_server_held_key() {
+    let (upstream, gw) = key_holding_gateway().await;
     let evil = "https://evil.example";
     // What a page on another site can send: a CORS GET, a DELETE (preflighted), a text/plain
     // POST and a form POST (neither preflighted), and a no-cors GET that carries no Origin.
@@ -134,13 +140,7 @@ async fn no_other_page_may_spend_the_server_held_key() {
 
 #[tokio::test]
 async fn a_rebinding_host_is_refused_everywhere() {
-    let upstream = fake_upstream().await;
-    let up = upstream.url.clone();
-    let gw = start_with(move |o| {
-        o.upstream = Some(up);
-        o.api_key = Some("the-real-key".into());
-    })
-    .await;
+    let (upstream, gw) = key_holding_gateway().await;
     let addr = addr_of(&gw);
     for (path, host) in [
         ("/v2/clusters", "evil.example"),
@@ -369,20 +369,7 @@ fn rss_kib(pid: u32) -> Option<u64> {
 #[tokio::test]
 async fn memory_stays_flat_under_oversized_unauthenticated_bodies() {
     let dir = tempfile::tempdir().expect("t");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backup-server"))
-        .args(["--port", "0", "--job-speed", "100"])
-        .arg("--state")
-        .arg(dir.path().join("s.json"))
-        .arg("--dist")
-        .arg(dir.path().join("no-dist"))
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let mut out = tokio::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    tokio::io::AsyncBufReadExt::read_line(&mut out, &mut first).await.expect("line");
-    let url = first.trim().strip_prefix("listening on ").expect("first line").to_owned();
+    let (mut child, url) = spawn_server(&dir.path().join("s.json")).await;
     let pid = child.id().expect("pid");
     let Some(before) = rss_kib(pid) else {
         eprintln!("no /proc here: skipped");

@@ -268,28 +268,6 @@ async fn malformed_requests_get_a_clear_4xx_and_the_server_stays_up() {
     s.get("/v2/projects", OWNER).await.ok();
 }
 
-/// Spawns the real binary on `state`, returns it and its URL.
-async fn spawn_server(state: &std::path::Path) -> (tokio::process::Child, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_backup-server"))
-        .args(["--port", "0", "--job-speed", "1000", "--rate-limit", "0", "--dist", "no-dist"])
-        .arg("--state")
-        .arg(state)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn");
-    let mut out = tokio::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    tokio::io::AsyncBufReadExt::read_line(&mut out, &mut first).await.expect("line");
-    let url = first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("no address: {first:?}")).to_owned();
-    tokio::spawn(async move {
-        let mut sink = Vec::new();
-        let _ = out.read_to_end(&mut sink).await;
-    });
-    (child, url)
-}
-
 #[tokio::test]
 async fn kill_9_during_writes_loses_no_acknowledged_backup() {
     let dir = tempfile::tempdir().expect("t");
