@@ -19,7 +19,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 # The browser tests call the local server from the runner's origin: no COOP/COEP isolation.
 export WASM_BINDGEN_TEST_NO_ORIGIN_ISOLATION := 1
 
-.PHONY: run test setup check-offline dist server lint test-native test-browser test-e2e size bench clean fuzz screenshots
+.PHONY: run test setup check-offline dist server lint test-native test-browser test-e2e size size-owners bench clean fuzz screenshots
 
 run: setup dist
 	cargo build --release -p backup-server
@@ -43,12 +43,14 @@ dist: setup
 	bash scripts/build-release.sh
 
 # Formatting (rustfmt.toml) and clippy's default lints, warnings as errors, on every crate and
-# test. Native only: the console has no wasm-only code paths (no cfg(target_arch) anywhere).
+# test, natively (the console has no cfg(target_arch) of its own), and the console once more for
+# wasm with the release build's split points (src/split.rs), whose wasm side differs.
 lint:
 	bash scripts/check-layers.sh
 	cargo fmt --all --check
 	@out=$$(leptosfmt --check src tests 2>&1) || { printf '%s\n' "$$out" | grep -v '^✅'; exit 1; }; echo "leptosfmt: view! markup formatted"
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p backup-console --lib --target wasm32-unknown-unknown --features split -- -D warnings
 
 test-native:
 	cargo test --workspace --exclude e2e
@@ -72,7 +74,13 @@ test-e2e:
 
 # First-load transfer of the release build: the size check of `make test`, with its figures.
 size: dist
+	cargo build -p backup-server
 	cargo test -q -p e2e --test size_budget -- --nocapture
+
+# Who owns the main module's bytes (twiggy on a names-kept build): target/size/, README table.
+size-owners: setup
+	@command -v twiggy >/dev/null || cargo install --locked twiggy --version 0.8.0
+	bash scripts/size-owners.sh
 
 clean:
 	cargo clean

@@ -14,5 +14,12 @@ source "$root/scripts/release-env.sh"
 # script is run on its own rather than from make.
 export TRUNK_SKIP_VERSION_CHECK=true
 export PATH="$root/.tools/bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-cd "${1:-$root}"
+app="${1:-$root}"
+cd "$app"
+if [[ "$app" -ef "$root" ]]; then
+  # The console: pages and dialogs as chunks. The splitter (scripts/split-wasm.sh, Trunk's
+  # post_build hook) reads wasm-ld's relocations.
+  export RUSTFLAGS="$RUSTFLAGS -Clink-args=--emit-relocs"
+  exec trunk build --release --offline --features split
+fi
 exec trunk build --release --offline

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Lists the imports between the console's folders and fails if one points up. The layers, lowest
-# first: rules (plain Rust, no browser) < api, browser.rs, route.rs (the edges: HTTP, the
-# browser's timers and events, links) < state (app-wide context) < components < pages. A file may
-# use its own folder and any lower one; src/lib.rs and src/main.rs wire everything together and
-# are not checked. Run by `make lint`.
+# first: rules (plain Rust, no browser) < api, browser.rs, route.rs, split.rs (the edges: HTTP,
+# the browser's timers and events, links, the chunks of the split build) < state (app-wide
+# context) < components < pages. A file may use its own folder and any lower one; src/lib.rs
+# and src/main.rs wire everything together and are not checked. Run by `make lint`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../src"
 
 rank() {
   case "$1" in
-    rules) echo 0 ;; api | browser | route) echo 1 ;; state) echo 2 ;; components) echo 3 ;; pages) echo 4 ;;
+    rules) echo 0 ;; api | browser | route | split) echo 1 ;; state) echo 2 ;; components) echo 3 ;; pages) echo 4 ;;
     *) echo -1 ;;
   esac
 }
@@ -30,11 +30,11 @@ for folder in rules api state components pages; do
       echo "UP: src/$file:$line: $folder imports from $target"
       bad=1
     fi
-  done < <(grep -rnoE '^[^/]*crate::(rules|api|browser|route|state|components|pages)\b' "$folder" \
+  done < <(grep -rnoE '^[^/]*crate::(rules|api|browser|route|split|state|components|pages)\b' "$folder" \
     | sed -E 's/^([^:]+):([0-9]+):.*crate::([a-z_]+)$/\1:\2:\3/')
 done
 
-echo "imports between folders (lowest layer first: rules < api, browser, route < state < components < pages):"
+echo "imports between folders (lowest layer first: rules < api, browser, route, split < state < components < pages):"
 for pair in "${!count[@]}"; do echo "  $pair: ${count[$pair]}"; done | sort
 if ((bad)); then
   echo "check-layers: imports point up (listed above)"

@@ -104,9 +104,13 @@ check_offline() {
     # shellcheck source=release-env.sh
     source "$root/scripts/release-env.sh"
     cargo metadata --locked --format-version 1 --manifest-path "$root/Cargo.toml" >/dev/null
-    for app in backup-console bench-counter; do
+    # The console as scripts/build-release.sh builds it (with its split points), and the bench's
+    # baseline.
+    for app in "backup-console --features split" bench-counter; do
+      read -r name features <<<"$app"
+      # shellcheck disable=SC2086
       cargo build --locked --release --target wasm32-unknown-unknown --manifest-path "$root/Cargo.toml" \
-        -p "$app" --bin "$app" --unit-graph -Zunstable-options >/dev/null
+        -p "$name" --bin "$name" $features --unit-graph -Zunstable-options >/dev/null
     done
   )
   echo "check-offline: the offline builds resolve from the ${#packages[@]} crates that scripts/setup.sh fetches ($((SECONDS - started)) s)"

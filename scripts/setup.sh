@@ -11,7 +11,7 @@ source scripts/versions.env
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$cargo_bin:$PATH"
 
-steps=8 step=0 step_started=0 setup_started=$SECONDS
+steps=9 step=0 step_started=0 setup_started=$SECONDS
 # Bold only on a terminal: CI logs and files get plain text.
 if [[ -t 1 ]]; then bold() { printf '\033[1m%s\033[0m' "$*"; }; else bold() { printf '%s' "$*"; }; fi
 # begin "what": starts the next step; then either present, or working "how (estimate)" ... done.
@@ -90,7 +90,19 @@ else
   done_
 fi
 
-# 5. Trunk (0.22 needs a newer rustc than this machine's).
+# 5. The wasm splitter of the release build (scripts/split-wasm.sh): 0.2.4 is the first that
+#    knows wasm-bindgen 0.2.128's renamed descriptor import.
+begin "wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_CLI_VERSION)"
+if cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_CLI_VERSION:"; then
+  present
+else
+  working "cargo install, compiling it (about 2 min on 2 cores, first time only)"
+  cargo install --quiet --locked wasm_split_cli_support --version "$WASM_SPLIT_CLI_VERSION" \
+    --features build-binary --force
+  done_
+fi
+
+# 6. Trunk (0.22 needs a newer rustc than this machine's).
 begin "Trunk $TRUNK_VERSION"
 if [[ "$(trunk --version 2>/dev/null)" == "trunk $TRUNK_VERSION" ]]; then
   present
@@ -100,7 +112,7 @@ else
   done_
 fi
 
-# 6. leptosfmt: `make lint` checks the markup inside `view!` with it.
+# 7. leptosfmt: `make lint` checks the markup inside `view!` with it.
 begin "leptosfmt $LEPTOSFMT_VERSION"
 if [[ "$(leptosfmt --version 2>/dev/null)" == "leptosfmt $LEPTOSFMT_VERSION" ]]; then
   present
@@ -110,9 +122,9 @@ else
   done_
 fi
 
-# 7. npm packages (binaryen's wasm-opt, axe-core), exactly as package-lock.json says; the
+# 8. npm packages (binaryen's wasm-opt, terser, axe-core), exactly as package-lock.json says; the
 #    project's wasm-opt first on PATH for Trunk (the Makefile and build-release.sh add .tools/bin).
-begin "npm packages binaryen $BINARYEN_VERSION, axe-core"
+begin "npm packages binaryen $BINARYEN_VERSION, terser, axe-core"
 if [[ -x node_modules/.bin/wasm-opt ]] && cmp -s package-lock.json node_modules/.package-lock.json.copy 2>/dev/null; then
   present
 else
@@ -126,7 +138,7 @@ ln -sf "$root/node_modules/.bin/wasm-opt" .tools/bin/wasm-opt
 got=$(.tools/bin/wasm-opt --version)
 [[ "$got" == *"($WASM_OPT_VERSION)"* ]] || { echo "setup: wasm-opt is '$got', want $WASM_OPT_VERSION" >&2; exit 1; }
 
-# 8. Every crate the builds need, so that the offline release build resolves (std's own crates
+# 9. Every crate the builds need, so that the offline release build resolves (std's own crates
 #    included): scripts/crates.sh, which `make test` also checks.
 begin "crates for the workspace and the release build's std"
 bash scripts/crates.sh fetch

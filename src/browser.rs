@@ -15,6 +15,14 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// Marks the moment the console is mounted and usable (`performance.mark("console:interactive")`):
+/// its first load is every request that started before it (the size check and `make bench`).
+pub fn mark_interactive() {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("console:interactive");
+    }
+}
+
 /// A time in the reader's locale and time zone (`Intl`, through `Date.toLocaleString`).
 pub fn local_time(ms: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
@@ -72,6 +80,24 @@ pub async fn sleep(delay: Duration) {
 /// Runs `f` on the next animation frame: after the current view is in the document.
 pub fn next_frame(f: impl FnOnce() + 'static) {
     leptos::prelude::request_animation_frame(f);
+}
+
+/// Opens a native `<dialog>` as a modal (focus moves in, the page behind turns inert) once it is
+/// in the document: a view that arrives from a chunk or after a suspense is built before it is
+/// mounted, and `showModal` refuses a dialog that is not connected yet.
+pub fn show_modal(dialog: web_sys::HtmlDialogElement) {
+    if dialog.open() {
+        return;
+    }
+    if dialog.is_connected() {
+        let _ = dialog.show_modal();
+    } else {
+        next_frame(move || {
+            if dialog.is_connected() && !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        });
+    }
 }
 
 /// An event listener that is removed when dropped.

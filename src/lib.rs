@@ -9,6 +9,7 @@ pub mod components;
 pub mod pages;
 pub mod route;
 pub mod rules;
+pub mod split;
 pub mod state;
 
 use leptos::prelude::*;
@@ -17,11 +18,9 @@ use leptos_router::{ParamSegment, StaticSegment};
 
 use components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use components::header::Header;
+use components::lazy_view::{LazyView, Loader};
 use components::toasts::ToastRegion;
-use pages::{
-    backups::BackupsPage, cluster::ClusterPage, clusters::ClustersPage, jobs::JobsPage, not_found::NotFound,
-    settings::SettingsPage,
-};
+use pages::{clusters::ClustersPage, not_found::NotFound};
 use state::{Connection, jobs::Jobs, roles::Roles, toasts::Toasts};
 
 #[component]
@@ -31,12 +30,12 @@ pub fn App() -> impl IntoView {
     Roles::provide();
     Jobs::provide(conn, toasts);
     CreateBackupTarget::provide();
-    // Deploy-time settings next to index.html; missing or unreadable means "defaults".
-    let config = LocalResource::new(api::client::load_deploy_config);
-    Effect::new(move |_| {
-        if let Some(cfg) = config.get() {
-            conn.deploy.set(Some(cfg));
-        }
+    // Deploy-time settings next to index.html, read once; missing or unreadable means
+    // "defaults". (A task, not a resource: nothing ever reads it again.)
+    leptos::task::spawn_local(async move {
+        let cfg = api::client::load_deploy_config().await;
+        // The app may be gone by then (an unmount in tests).
+        let _ = conn.deploy.try_set(Some(cfg));
     });
 
     view! {
@@ -48,12 +47,29 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=|| view! { <Redirect path=route::Route::Clusters.href() /> } />
+                    // The landing page is in the first load; every other page is a chunk of the
+                    // split release build, fetched on first visit.
                     <Route path=StaticSegment(route::CLUSTERS) view=ClustersPage />
-                    <Route path=(StaticSegment(route::CLUSTERS), ParamSegment(route::ID)) view=ClusterPage />
-                    <Route path=StaticSegment(route::BACKUPS) view=BackupsPage />
-                    <Route path=StaticSegment(route::JOBS) view=JobsPage />
-                    <Route path=(StaticSegment(route::JOBS), ParamSegment(route::ID)) view=JobsPage />
-                    <Route path=StaticSegment(route::SETTINGS) view=SettingsPage />
+                    <Route
+                        path=(StaticSegment(route::CLUSTERS), ParamSegment(route::ID))
+                        view=|| view! { <LazyView load=Loader::new(pages::cluster::chunk) what="the cluster's page" /> }
+                    />
+                    <Route
+                        path=StaticSegment(route::BACKUPS)
+                        view=|| view! { <LazyView load=Loader::new(pages::backups::chunk) what="the Backups page" /> }
+                    />
+                    <Route
+                        path=StaticSegment(route::JOBS)
+                        view=|| view! { <LazyView load=Loader::new(pages::jobs::chunk) what="the Jobs page" /> }
+                    />
+                    <Route
+                        path=(StaticSegment(route::JOBS), ParamSegment(route::ID))
+                        view=|| view! { <LazyView load=Loader::new(pages::jobs::chunk) what="the Jobs page" /> }
+                    />
+                    <Route
+                        path=StaticSegment(route::SETTINGS)
+                        view=|| view! { <LazyView load=Loader::new(pages::settings::chunk) what="the Settings page" /> }
+                    />
                 </Routes>
             </main>
             <CreateBackupHost />

@@ -146,3 +146,55 @@ async fn settings_asks_for_no_key_when_the_server_holds_it() {
     assert!(host.try_by_label("API key").is_none());
     drop(handle);
 }
+
+/// A page or dialog from a chunk: a loading line, then on a failed fetch what happened with
+/// Retry (the rest untouched), and the content once a retry succeeds.
+#[wasm_bindgen_test]
+async fn a_lazy_part_that_fails_to_load_offers_retry_and_then_shows() {
+    use backup_console::components::lazy_view::{LazyView, Loader};
+    use backup_console::split::ChunkFailed;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    let calls = Arc::new(AtomicU32::new(0));
+    let counted = calls.clone();
+    let load = Loader::new(move || {
+        let n = counted.fetch_add(1, Ordering::SeqCst);
+        async move {
+            gloo_timers::future::sleep(std::time::Duration::from_millis(100)).await;
+            if n == 0 { Err(ChunkFailed) } else { Ok(view! { <h2>"The part"</h2> }.into_any()) }
+        }
+    });
+    let host = Host::new();
+    let handle = mount_to(host.el(), move || view! { <LazyView load what="the test part" /> });
+    assert_eq!(host.text_of("[role=status]"), "Loading the test part…");
+    until("the failure", || host.text().contains("This part of the console could not be loaded")).await;
+    assert!(host.text_of("[role=alert]").contains("(the test part)"), "{}", host.text());
+    assert!(host.text_of("[role=status]").is_empty(), "no loading line once it failed");
+    host.button("Retry").click();
+    until("the part", || host.text_of("h2") == "The part").await;
+    assert!(!host.text().contains("could not be loaded"), "{}", host.text());
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "Retry loads again, once");
+    drop(handle);
+}
+
+/// A dialog's chunk that fails: a modal of its own, named, whose Close dismisses the dialog.
+#[wasm_bindgen_test]
+async fn a_lazy_dialog_that_fails_says_so_in_a_named_modal() {
+    use backup_console::components::lazy_view::{LazyView, Loader};
+    use backup_console::split::ChunkFailed;
+
+    let dismissed = RwSignal::new(false);
+    let load = Loader::new(|| async { Err::<AnyView, _>(ChunkFailed) });
+    let host = Host::new();
+    let handle = mount_to(host.el(), move || {
+        view! { <LazyView load what="the Create Backup dialog" on_dismiss=Callback::new(move |_| dismissed.set(true)) /> }
+    });
+    until("the modal", || host.el().query_selector("dialog[open]").ok().flatten().is_some()).await;
+    let modal = host.el().query_selector("dialog[open]").unwrap().unwrap();
+    assert_eq!(modal.get_attribute("aria-label").as_deref(), Some("the Create Backup dialog"));
+    assert!(modal.text_content().unwrap_or_default().contains("could not be loaded"));
+    host.button("Close").click();
+    until("dismissed", || dismissed.get_untracked()).await;
+    drop(handle);
+}

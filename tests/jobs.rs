@@ -178,3 +178,80 @@ async fn the_register_survives_a_new_app_and_polling_resumes() {
     drop(handle);
     sim("/__sim/job-speed", Some(json!({"speed": 20}))).await;
 }
+
+/// Mounts only the app's providers (no page): what runs before any page asks for the jobs.
+fn mount_providers(host: &Host) -> (leptos::mount::UnmountHandle<impl Mountable>, Jobs) {
+    let slot = Rc::new(Cell::new(None));
+    let out = slot.clone();
+    let handle = mount_to(host.el(), move || {
+        let conn = Connection::provide();
+        conn.deploy.set(Some(DeployConfig::default()));
+        conn.user_base_url.set(Some(SIM_URL.to_owned()));
+        conn.key.set(Some(ApiKey::parse("demo-readonly-key").unwrap()));
+        out.set(Some(Jobs::provide(conn, Toasts::provide())));
+    });
+    (handle, slot.get().unwrap())
+}
+
+fn stored_register(job_ids: &[&str]) -> String {
+    let jobs: Vec<_> = job_ids
+        .iter()
+        .map(|id| json!({"job_id": id, "kind": "Backup", "cluster_id": STAGING_MAIN, "cluster_name": "staging-main", "added_ms": now_ms()}))
+        .collect();
+    json!({"version": 1, "jobs": jobs}).to_string()
+}
+
+fn ids(jobs: Jobs) -> Vec<String> {
+    jobs.register.with_untracked(|r| r.entries().iter().map(|e| e.job_id.clone()).collect())
+}
+
+/// The follower (a chunk of the release build) starts only when there is something to follow:
+/// with no register in this browser nothing is read or polled, and the first use (a job added)
+/// reads the stored register before adding to it, so nothing stored is lost.
+#[wasm_bindgen_test]
+async fn the_follower_waits_for_something_to_follow_and_reads_before_it_adds() {
+    clear_storage();
+    let key = backup_console::rules::job_register::storage_key(SIM_URL);
+    let host = Host::new();
+    let (handle, jobs) = mount_providers(&host);
+    // The app has looked for a register (its effects run after mounting) and found none.
+    gloo_timers::future::sleep(std::time::Duration::from_millis(200)).await;
+    // Written behind the app's back (a same-tab write fires no storage event): not read yet.
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(&key, &stored_register(&["job-stored00000001"]))
+        .unwrap();
+    gloo_timers::future::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(ids(jobs).is_empty(), "nothing to follow at start: the follower did not start");
+
+    follow(jobs, "job-added000000001", "staging-main_backup_added");
+    let mut now = ids(jobs);
+    now.sort();
+    assert_eq!(now, vec!["job-added000000001".to_owned(), "job-stored00000001".to_owned()]);
+    let saved = local_item(&key).unwrap_or_default();
+    assert!(saved.contains("job-stored00000001") && saved.contains("job-added000000001"), "{saved}");
+    drop(handle);
+    clear_storage();
+}
+
+/// A register left by an earlier visit starts the follower at once, with no page open.
+#[wasm_bindgen_test]
+async fn a_stored_register_starts_the_follower_on_its_own() {
+    clear_storage();
+    let key = backup_console::rules::job_register::storage_key(SIM_URL);
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(&key, &stored_register(&["job-earlier0000001"]))
+        .unwrap();
+    let host = Host::new();
+    let (handle, jobs) = mount_providers(&host);
+    until("the stored register is read", || ids(jobs) == vec!["job-earlier0000001".to_owned()]).await;
+    drop(handle);
+    clear_storage();
+}

@@ -52,7 +52,8 @@ async fn escape_closes_the_dialog_and_focus_returns_to_the_opener() -> Result<()
     let opener = b.client.find(Locator::XPath(OPENER)).await?;
     opener.send_keys(&Key::Enter.to_string()).await?;
     b.wait_for(Locator::XPath("//dialog[@open]//h2[normalize-space()='Create Backup']")).await?;
-    assert!(active_description(&b).await?.ends_with("|true"), "focus moved into the dialog");
+    let active = active_description(&b).await?;
+    assert!(active.ends_with("|true"), "focus moved into the dialog: {active}");
 
     // Tab never leaves for the page behind the modal.
     for _ in 0..25 {

@@ -41,3 +41,11 @@ pub fn BackupsPage() -> impl IntoView {
         </Show>
     }
 }
+
+// The page as a chunk of the split release build (src/components/lazy_view.rs).
+crate::split_view!(
+    backups,
+    pub fn chunk() {
+        view! { <BackupsPage /> }.into_any()
+    }
+);

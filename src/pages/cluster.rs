@@ -94,7 +94,13 @@ fn ClusterSummary(cluster: Cluster) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{cluster.cluster_name.clone()}</h1>
-            <button type="button" class="primary" on:click=move |_| target.open(for_dialog.clone())>
+            <button
+                type="button"
+                class="primary"
+                on:click=move |_| target.open(for_dialog.clone())
+                on:pointerenter=move |_| target.prefetch()
+                on:focus=move |_| target.prefetch()
+            >
                 "Create Backup"
             </button>
         </div>
@@ -200,3 +206,11 @@ fn UpgradeNotes(tier: Tier) -> impl IntoView {
         </section>
     }
 }
+
+// The page as a chunk of the split release build (src/components/lazy_view.rs).
+crate::split_view!(
+    cluster,
+    pub fn chunk() {
+        view! { <ClusterPage /> }.into_any()
+    }
+);

@@ -55,8 +55,11 @@ pub fn ClustersPage() -> impl IntoView {
                     match data.await {
                         Some(Ok(overview)) => {
                             let target = CreateBackupTarget::get();
+                            target.prefetch();
                             let on_create = Callback::new(move |c| target.open(c));
-                            view! { <OverviewView overview on_create /> }.into_any()
+                            // Each cluster has a Create Backup button: fetch the dialog ahead.
+                            view! { <OverviewView overview on_create /> }
+                                .into_any()
                         }
                         Some(Err(error)) => {
                             view! { <ErrorPanel error retry=Callback::new(move |_| data.refetch()) /> }.into_any()

@@ -249,3 +249,11 @@ pub fn JobsPage() -> impl IntoView {
         </Show>
     }
 }
+
+// The page as a chunk of the split release build (src/components/lazy_view.rs).
+crate::split_view!(
+    jobs,
+    pub fn chunk() {
+        view! { <JobsPage /> }.into_any()
+    }
+);

@@ -184,3 +184,11 @@ fn BaseUrlSettings() -> impl IntoView {
         </section>
     }
 }
+
+// The page as a chunk of the split release build (src/components/lazy_view.rs).
+crate::split_view!(
+    settings,
+    pub fn chunk() {
+        view! { <SettingsPage /> }.into_any()
+    }
+);

@@ -4,6 +4,11 @@
 //! The decisions (what to poll when, backoff, stalls) are `rules::polling::Scheduler`; this
 //! file only wires it to timers, fetches, the Page Visibility API and localStorage. A single
 //! timeout is armed for the scheduler's next wake-up; when nothing is active, none is.
+//!
+//! The follower (the register, the poller, its listeners) is a chunk of the split release
+//! build (src/split.rs), started only when there is something to follow: a register in this
+//! browser for the current API, one another tab writes, or a page or dialog that asks for
+//! `Jobs::get` (they start it). A first visit never fetches it.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -17,8 +22,9 @@ use super::settings::web::WebStore;
 use super::toasts::{ToastTone, Toasts};
 use crate::browser::{self, Listener, Timer, now_ms};
 use crate::route::Route;
-use crate::rules::job_register::{JobEntry, JobKind, JobRegister};
+use crate::rules::job_register::{self, JobEntry, JobKind, JobRegister};
 use crate::rules::polling::{PollPolicy, Scheduler, Transition};
+use crate::rules::store::Store;
 
 const SAVE_DELAY_MS: u64 = 1_000;
 
@@ -46,6 +52,11 @@ pub struct Jobs {
     save_timer: StoredValue<Option<Timer>, LocalStorage>,
     /// The visibility and storage listeners: removed when the app is disposed.
     listeners: StoredValue<Vec<Listener>, LocalStorage>,
+    /// The follower has started (`start`); it starts once.
+    started: StoredValue<bool>,
+    /// The app's owner: the follower's effects belong to the app, not to the page that
+    /// happened to start it.
+    owner: StoredValue<Owner>,
     // Captured at creation: timer callbacks run outside the component tree, without context.
     conn: Connection,
     toasts: Toasts,
@@ -66,29 +77,73 @@ impl Jobs {
             save_timer: StoredValue::new_local(None),
             listeners: StoredValue::new_local(Vec::new()),
             rows: StoredValue::new(HashMap::new()),
+            started: StoredValue::new(false),
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
             conn,
             toasts,
         };
         provide_context(jobs);
 
-        // The register of the current API now, and again whenever the base URL changes (for
-        // example when config.json arrives): jobs added meanwhile are never overwritten.
-        jobs.load(&untrack(|| conn.base_url()));
+        // Start following once there is a register for the current API (now, or when
+        // config.json changes the API), or when another tab writes one.
         Effect::new(move |_| {
             let base = conn.base_url();
-            if jobs.base.try_get_value().is_some_and(|b| b != base) {
-                jobs.load(&base);
+            if !jobs.started.get_value() && WebStore::local().get(&job_register::storage_key(&base)).is_some() {
+                jobs.start_in_background();
             }
         });
-        // Kept in the app's arena: when the app goes away (in tests, an unmount) they are
-        // dropped, so no timer fires and no listener runs on disposed state.
-        let listeners = [jobs.watch_visibility(), jobs.watch_other_tabs()].into_iter().flatten().collect();
-        jobs.listeners.set_value(listeners);
+        let other_tabs = browser::on_storage_change(move |key| {
+            if jobs.alive() && !jobs.started.get_value() && key.is_some_and(|k| k.starts_with(job_register::KEY_PREFIX))
+            {
+                jobs.start_in_background();
+            }
+        });
+        jobs.listeners.set_value(other_tabs.into_iter().collect());
         jobs
     }
 
+    /// The follower, started: for pages and dialogs, which show or add jobs.
     pub fn get() -> Jobs {
-        expect_context::<Jobs>()
+        let jobs = expect_context::<Jobs>();
+        jobs.start();
+        jobs
+    }
+
+    fn start_in_background(self) {
+        spawn_local(async move {
+            if follow(self).await.is_err() {
+                self.toasts.push(
+                    "Jobs are not being followed: this part of the console could not be loaded. Open Jobs to try again.",
+                    Some((Route::Jobs.href(), "Open Jobs".into())),
+                    ToastTone::Error,
+                );
+            }
+        });
+    }
+
+    /// Starts following (once): reads the register of the current API, and again whenever the
+    /// base URL changes (for example when config.json arrives; jobs added meanwhile are never
+    /// overwritten), and watches the tab's visibility and the other tabs.
+    fn start(self) {
+        if !self.alive() || self.started.get_value() {
+            return;
+        }
+        self.started.set_value(true);
+        self.owner.with_value(|owner| {
+            owner.with(|| {
+                self.load(&untrack(|| self.conn.base_url()));
+                Effect::new(move |_| {
+                    let base = self.conn.base_url();
+                    if self.base.try_get_value().is_some_and(|b| b != base) {
+                        self.load(&base);
+                    }
+                });
+            })
+        });
+        // Kept in the app's arena: when the app goes away (in tests, an unmount) they are
+        // dropped, so no timer fires and no listener runs on disposed state.
+        let more = [self.watch_visibility(), self.watch_other_tabs()];
+        self.listeners.update_value(|l| l.extend(more.into_iter().flatten()));
     }
 
     fn load(self, base: &str) {
@@ -177,6 +232,8 @@ impl Jobs {
 
     /// Follows a job the console just started (or one opened by link).
     pub fn add(self, entry: JobEntry) {
+        // The register must be read before it is added to and written.
+        self.start();
         let now = now_ms();
         self.scheduler.update_value(|s| s.track(&entry.job_id, entry.last.as_ref(), now));
         let id = entry.job_id.clone();
@@ -351,3 +408,11 @@ impl Jobs {
         })
     }
 }
+
+// The follower as a chunk of the split build (src/split.rs).
+crate::split_fn!(
+    jobs_follower,
+    fn follow(jobs: Jobs) -> () {
+        jobs.start();
+    }
+);

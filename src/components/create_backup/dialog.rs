@@ -11,6 +11,7 @@ use super::copies::Copies;
 use super::cost_notice::CostNotice;
 use super::model::{CreateBackupModel, Outcome, Phase, lower_first};
 use super::scope::ScopePicker;
+use crate::browser;
 use crate::components::error_panel::ErrorPanel;
 use crate::route::Route;
 use crate::rules::backup_form::copy_options;
@@ -34,10 +35,8 @@ pub fn CreateBackupDialog(
 
     // Open as a modal once mounted: focus moves in, the page behind becomes inert.
     Effect::new(move |_| {
-        if let Some(d) = dialog_ref.get()
-            && !d.open()
-        {
-            let _ = d.show_modal();
+        if let Some(d) = dialog_ref.get() {
+            browser::show_modal(d);
         }
     });
 

@@ -6,6 +6,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::dialog::CreateBackupDialog;
+use crate::components::lazy_view::{LazyView, Loader};
+
+// The dialog as a chunk of the split release build (src/components/lazy_view.rs).
+crate::split_view!(
+    create_backup,
+    fn dialog_chunk(cluster: Cluster, on_closed: Callback<()>) {
+        view! { <CreateBackupDialog cluster on_closed /> }.into_any()
+    },
+    preload prefetch_dialog
+);
 
 /// Which cluster the dialog is open for (`None`: closed). Provided by `App`.
 #[derive(Clone, Copy)]
@@ -25,6 +35,15 @@ impl CreateBackupTarget {
     pub fn open(&self, cluster: Cluster) {
         self.0.set(Some(cluster));
     }
+
+    /// Fetches the dialog's chunk ahead (a Create Backup button is in view, hovered or
+    /// focused), so that opening it feels instant. Does nothing once it is in.
+    pub fn prefetch(&self) {
+        leptos::task::spawn_local(async {
+            // A failure here is reported when the dialog is opened (with Retry).
+            let _ = prefetch_dialog().await;
+        });
+    }
 }
 
 /// Placed once in the layout: renders the dialog while a target is set.
@@ -41,9 +60,11 @@ pub fn CreateBackupHost() -> impl IntoView {
         }
         now
     });
+    let on_closed = Callback::new(move |_| target.0.set(None));
     move || {
-        target.0.get().map(
-            |cluster| view! { <CreateBackupDialog cluster on_closed=Callback::new(move |_| target.0.set(None)) /> },
-        )
+        target.0.get().map(|cluster| {
+            let load = Loader::new(move || dialog_chunk(cluster.clone(), on_closed));
+            view! { <LazyView load what="the Create Backup dialog" on_dismiss=on_closed /> }
+        })
     }
 }
