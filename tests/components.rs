@@ -172,6 +172,11 @@ async fn a_lazy_part_that_fails_to_load_offers_retry_and_then_shows() {
     assert!(host.text_of("[role=alert]").contains("(the test part)"), "{}", host.text());
     assert!(host.text_of("[role=status]").is_empty(), "no loading line once it failed");
     host.button("Retry").click();
+    // The failure goes while the retry loads (no stale Retry to press twice); the loading
+    // line is back until the part is in.
+    until("the failure goes", || !host.text().contains("could not be loaded")).await;
+    assert_eq!(host.text_of("[role=status]"), "Loading the test part…");
+    assert!(host.text_of("h2").is_empty(), "the part came before the failure went");
     until("the part", || host.text_of("h2") == "The part").await;
     assert!(!host.text().contains("could not be loaded"), "{}", host.text());
     assert_eq!(calls.load(Ordering::SeqCst), 2, "Retry loads again, once");

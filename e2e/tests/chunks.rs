@@ -121,7 +121,9 @@ async fn every_page_and_the_dialog_load_from_their_chunks() -> Result<(), Error>
     let b = Browser::start().await?;
     let outcome = async {
         b.sign_in(&server, "demo-owner-key", false).await?;
-        for (link, heading) in [("Backups", "Backups"), ("Jobs", "Jobs"), ("Clusters", "Clusters")] {
+        for (link, heading) in
+            [("Settings", "Settings"), ("Backups", "Backups"), ("Jobs", "Jobs"), ("Clusters", "Clusters")]
+        {
             b.client.find(Locator::XPath(&find::link(link))).await?.click().await?;
             b.wait_for(Locator::XPath(&find::heading(heading))).await?;
         }
@@ -138,7 +140,7 @@ async fn every_page_and_the_dialog_load_from_their_chunks() -> Result<(), Error>
             .flatten()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
-        for part in ["backups", "jobs", "cluster", "create_backup"] {
+        for part in ["settings", "backups", "jobs", "cluster", "create_backup"] {
             assert!(
                 fetched.iter().any(|p| p.starts_with(&format!("/split_{part}-"))),
                 "the {part} chunk was not fetched: {fetched:?}"
@@ -148,4 +150,60 @@ async fn every_page_and_the_dialog_load_from_their_chunks() -> Result<(), Error>
     }
     .await;
     b.finish("chunks_every_page", outcome).await
+}
+
+/// The job follower is fetched only when there is something to follow: not on a first visit,
+/// and at start-up when this browser keeps a register of jobs for this API.
+#[tokio::test]
+async fn the_job_follower_is_fetched_only_when_there_are_jobs_to_follow() -> Result<(), Error> {
+    let server = Server::start(&[]).await?;
+    let b = Browser::start().await?;
+    let fetched = |b: &Browser| {
+        let c = b.client.clone();
+        async move {
+            let v = c
+                .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);", vec![])
+                .await?;
+            Ok::<Vec<String>, Error>(
+                v.as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_owned)).collect(),
+            )
+        }
+    };
+    let outcome = async {
+        // Signed in for the tab (sessionStorage), so that the job is polled with a key.
+        b.sign_in(&server, "demo-readonly-key", true).await?;
+        b.client.goto(&format!("{}/clusters", server.url)).await?;
+        b.wait_for(Locator::XPath(&find::row("staging-main"))).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let first = fetched(&b).await?;
+        assert!(
+            !first.iter().any(|p| p.starts_with("/split_jobs_follower-")),
+            "fetched with nothing to follow: {first:?}"
+        );
+
+        let key = format!("zbc.jobs.{}", server.url);
+        let doc = serde_json::json!({"version": 1, "jobs": [{"job_id": "job-e2efollow000001", "kind": "Backup",
+            "cluster_id": "in01-9d4c2b7e1a5f305", "cluster_name": "staging-main", "added_ms": 1}]});
+        b.client
+            .execute("localStorage.setItem(arguments[0], arguments[1]);", vec![key.into(), doc.to_string().into()])
+            .await?;
+        b.client.goto(&format!("{}/clusters", server.url)).await?;
+        b.wait_for(Locator::XPath(&find::heading("Clusters"))).await?;
+        let mut later = Vec::new();
+        for _ in 0..50 {
+            later = fetched(&b).await?;
+            if later.iter().any(|p| p.starts_with("/split_jobs_follower-")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            later.iter().any(|p| p.starts_with("/split_jobs_follower-")),
+            "not fetched with a job to follow: {later:?}"
+        );
+        Ok::<(), Error>(())
+    }
+    .await;
+    // The made-up job is unknown to the simulator: its polls answer "not found".
+    b.finish_with_faults("chunks_job_follower", outcome).await
 }

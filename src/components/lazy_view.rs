@@ -34,20 +34,38 @@ impl Loader {
 pub fn LazyView(load: Loader, what: &'static str, #[prop(optional)] on_dismiss: Option<Callback<()>>) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     let loading = RwSignal::new(true);
+    let failed = RwSignal::new(false);
+    // Made once, outside the views it is shown in: a Retry pressed twice finds it still there.
+    let retry = Callback::new(move |_| {
+        failed.set(false);
+        loading.set(true);
+        attempt.update(|n| *n += 1);
+    });
+    let loading_class = if on_dismiss.is_some() { "loading loading-dialog" } else { "loading" };
     let loading_text = format!("Loading {what}…");
-    // A bare `Suspend`, not a `<Suspense>`: a suspense mounts its children, then its fallback,
-    // then the children again, and a dialog shown as a modal in between would lose its focus.
-    // The chunk's future holds browser objects (!Send): it runs on this one thread, wrapped.
+    // The loading line and the failure live outside the `Suspend`, so a retry removes the
+    // failure at once. A bare `Suspend`, not a `<Suspense>`: a suspense mounts its children,
+    // then its fallback, then the children again, and a dialog shown as a modal in between
+    // would lose its focus. The chunk's future holds browser objects (!Send): it runs on this
+    // one thread, wrapped.
     view! {
         {move || {
             loading
                 .get()
                 .then(|| {
                     view! {
-                        <p class="loading" role="status">
+                        <p class=loading_class role="status">
                             {loading_text.clone()}
                         </p>
                     }
+                })
+        }}
+        {move || {
+            failed
+                .get()
+                .then(|| match on_dismiss {
+                    None => view! { <ChunkError what retry /> }.into_any(),
+                    Some(on_dismiss) => view! { <ChunkErrorModal what retry on_dismiss /> }.into_any(),
                 })
         }}
         {move || {
@@ -56,18 +74,12 @@ pub fn LazyView(load: Loader, what: &'static str, #[prop(optional)] on_dismiss: 
             Suspend::new(
                 SendWrapper::new(async move {
                     let result = load().await;
-                    loading.set(false);
+                    let _ = loading.try_set(false);
                     match result {
                         Ok(view) => view,
                         Err(ChunkFailed) => {
-                            let retry = Callback::new(move |_| {
-                                loading.set(true);
-                                attempt.update(|n| *n += 1);
-                            });
-                            match on_dismiss {
-                                None => view! { <ChunkError what retry /> }.into_any(),
-                                Some(on_dismiss) => view! { <ChunkErrorModal what retry on_dismiss /> }.into_any(),
-                            }
+                            let _ = failed.try_set(true);
+                            ().into_any()
                         }
                     }
                 }),
@@ -108,7 +120,7 @@ fn ChunkErrorModal(what: &'static str, retry: Callback<()>, on_dismiss: Callback
                 <button
                     type="button"
                     on:click=move |_| {
-                        if let Some(d) = dialog_ref.get_untracked() {
+                        if let Some(d) = dialog_ref.try_get_untracked().flatten() {
                             d.close();
                         }
                     }

@@ -54,9 +54,9 @@ pub struct Jobs {
     listeners: StoredValue<Vec<Listener>, LocalStorage>,
     /// The follower has started (`start`); it starts once.
     started: StoredValue<bool>,
-    /// The app's owner: the follower's effects belong to the app, not to the page that
-    /// happened to start it.
-    owner: StoredValue<Owner>,
+    /// Its chunk is being fetched (one fetch at a time), and whether a failed fetch was told.
+    starting: StoredValue<bool>,
+    warned: StoredValue<bool>,
     // Captured at creation: timer callbacks run outside the component tree, without context.
     conn: Connection,
     toasts: Toasts,
@@ -78,22 +78,27 @@ impl Jobs {
             listeners: StoredValue::new_local(Vec::new()),
             rows: StoredValue::new(HashMap::new()),
             started: StoredValue::new(false),
-            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            starting: StoredValue::new(false),
+            warned: StoredValue::new(false),
             conn,
             toasts,
         };
         provide_context(jobs);
 
         // Start following once there is a register for the current API (now, or when
-        // config.json changes the API), or when another tab writes one.
+        // config.json changes the API), and follow the new API's register once started. The
+        // follower's code is in its chunk: this effect (in the first load) only calls it.
         Effect::new(move |_| {
             let base = conn.base_url();
-            if !jobs.started.get_value() && WebStore::local().get(&job_register::storage_key(&base)).is_some() {
+            if jobs.started.get_value() || WebStore::local().get(&job_register::storage_key(&base)).is_some() {
                 jobs.start_in_background();
             }
         });
+        // Another tab wrote this API's register: start following it too.
         let other_tabs = browser::on_storage_change(move |key| {
-            if jobs.alive() && !jobs.started.get_value() && key.is_some_and(|k| k.starts_with(job_register::KEY_PREFIX))
+            if jobs.alive()
+                && !jobs.started.get_value()
+                && key.is_some_and(|k| k == job_register::storage_key(&untrack(|| conn.base_url())))
             {
                 jobs.start_in_background();
             }
@@ -109,41 +114,51 @@ impl Jobs {
         jobs
     }
 
+    /// Fetches the follower's chunk (once at a time) and starts it, or follows a new API.
     fn start_in_background(self) {
+        if self.starting.get_value() {
+            return;
+        }
+        self.starting.set_value(true);
         spawn_local(async move {
-            if follow(self).await.is_err() {
+            let outcome = follow(self).await;
+            if !self.alive() {
+                return;
+            }
+            self.starting.set_value(false);
+            // Told once; not at all if a page started the follower meanwhile.
+            if outcome.is_err() && !self.started.get_value() && !self.warned.get_value() {
+                self.warned.set_value(true);
                 self.toasts.push(
                     "Jobs are not being followed: this part of the console could not be loaded. Open Jobs to try again.",
-                    Some((Route::Jobs.href(), "Open Jobs".into())),
+                    Some(("Open Jobs".into(), Route::Jobs.href())),
                     ToastTone::Error,
                 );
             }
         });
     }
 
-    /// Starts following (once): reads the register of the current API, and again whenever the
-    /// base URL changes (for example when config.json arrives; jobs added meanwhile are never
-    /// overwritten), and watches the tab's visibility and the other tabs.
+    /// Starts following (once): reads the register of the current API and watches the tab's
+    /// visibility and the other tabs.
     fn start(self) {
         if !self.alive() || self.started.get_value() {
             return;
         }
         self.started.set_value(true);
-        self.owner.with_value(|owner| {
-            owner.with(|| {
-                self.load(&untrack(|| self.conn.base_url()));
-                Effect::new(move |_| {
-                    let base = self.conn.base_url();
-                    if self.base.try_get_value().is_some_and(|b| b != base) {
-                        self.load(&base);
-                    }
-                });
-            })
-        });
+        self.load(&untrack(|| self.conn.base_url()));
         // Kept in the app's arena: when the app goes away (in tests, an unmount) they are
         // dropped, so no timer fires and no listener runs on disposed state.
         let more = [self.watch_visibility(), self.watch_other_tabs()];
         self.listeners.update_value(|l| l.extend(more.into_iter().flatten()));
+    }
+
+    /// The API changed (config.json arrived, or Settings): follow its register instead. Jobs
+    /// added meanwhile were written to the old API's register and are never overwritten.
+    fn follow_current_api(self) {
+        let base = untrack(|| self.conn.base_url());
+        if self.alive() && self.base.get_value() != base {
+            self.load(&base);
+        }
     }
 
     fn load(self, base: &str) {
@@ -414,5 +429,6 @@ crate::split_fn!(
     jobs_follower,
     fn follow(jobs: Jobs) -> () {
         jobs.start();
+        jobs.follow_current_api();
     }
 );
