@@ -44,15 +44,20 @@ async fn start_backup() -> (String, String) {
     (r.job_id, r.backup_name)
 }
 
+/// The connection to the simulator (read-only key) and the job follower, as the app provides them.
+fn provide_jobs() -> Jobs {
+    let conn = Connection::provide();
+    conn.deploy.set(Some(DeployConfig::default()));
+    conn.user_base_url.set(Some(SIM_URL.to_owned()));
+    conn.key.set(Some(ApiKey::parse("demo-readonly-key").unwrap()));
+    Jobs::provide(conn, Toasts::provide())
+}
+
 fn mount_jobs(host: &Host) -> (leptos::mount::UnmountHandle<impl Mountable>, Jobs) {
     let slot = Rc::new(Cell::new(None));
     let out = slot.clone();
     let handle = mount_to(host.el(), move || {
-        let conn = Connection::provide();
-        conn.deploy.set(Some(DeployConfig::default()));
-        conn.user_base_url.set(Some(SIM_URL.to_owned()));
-        conn.key.set(Some(ApiKey::parse("demo-readonly-key").unwrap()));
-        let jobs = Jobs::provide(conn, Toasts::provide());
+        let jobs = provide_jobs();
         out.set(Some(jobs));
         let ids = Signal::derive(move || {
             jobs.register.with(|r| r.entries().iter().map(|e| e.job_id.clone()).collect::<Vec<_>>())
@@ -183,13 +188,7 @@ async fn the_register_survives_a_new_app_and_polling_resumes() {
 fn mount_providers(host: &Host) -> (leptos::mount::UnmountHandle<impl Mountable>, Jobs) {
     let slot = Rc::new(Cell::new(None));
     let out = slot.clone();
-    let handle = mount_to(host.el(), move || {
-        let conn = Connection::provide();
-        conn.deploy.set(Some(DeployConfig::default()));
-        conn.user_base_url.set(Some(SIM_URL.to_owned()));
-        conn.key.set(Some(ApiKey::parse("demo-readonly-key").unwrap()));
-        out.set(Some(Jobs::provide(conn, Toasts::provide())));
-    });
+    let handle = mount_to(host.el(), move || out.set(Some(provide_jobs())));
     (handle, slot.get().unwrap())
 }
 

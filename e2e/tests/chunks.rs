@@ -49,6 +49,15 @@ fn put_back(moved: &[(PathBuf, PathBuf)]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The path of every resource the page has fetched so far (Resource Timing).
+async fn fetched_paths(b: &Browser) -> Result<Vec<String>, Error> {
+    let v = b
+        .client
+        .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);", vec![])
+        .await?;
+    Ok(v.as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+}
+
 /// The loader logs the failed fetch and the browser the 404: expected here, nothing else is.
 async fn unexpected_errors(b: &Browser) -> Result<Vec<String>, Error> {
     let mut errors = b.console_errors().await?;
@@ -131,15 +140,7 @@ async fn every_page_and_the_dialog_load_from_their_chunks() -> Result<(), Error>
         b.wait_for(Locator::XPath(&find::heading("staging-main"))).await?;
         b.client.find(Locator::XPath(&find::button("Create Backup"))).await?.click().await?;
         b.wait_for(Locator::XPath("//dialog[@open]//h2[normalize-space()='Create Backup']")).await?;
-        let fetched: Vec<String> = b
-            .client
-            .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);", vec![])
-            .await?
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect();
+        let fetched = fetched_paths(&b).await?;
         for part in ["settings", "backups", "jobs", "cluster", "create_backup"] {
             assert!(
                 fetched.iter().any(|p| p.starts_with(&format!("/split_{part}-"))),
@@ -158,24 +159,13 @@ async fn every_page_and_the_dialog_load_from_their_chunks() -> Result<(), Error>
 async fn the_job_follower_is_fetched_only_when_there_are_jobs_to_follow() -> Result<(), Error> {
     let server = Server::start(&[]).await?;
     let b = Browser::start().await?;
-    let fetched = |b: &Browser| {
-        let c = b.client.clone();
-        async move {
-            let v = c
-                .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);", vec![])
-                .await?;
-            Ok::<Vec<String>, Error>(
-                v.as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_owned)).collect(),
-            )
-        }
-    };
     let outcome = async {
         // Signed in for the tab (sessionStorage), so that the job is polled with a key.
         b.sign_in(&server, "demo-readonly-key", true).await?;
         b.client.goto(&format!("{}/clusters", server.url)).await?;
         b.wait_for(Locator::XPath(&find::row("staging-main"))).await?;
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let first = fetched(&b).await?;
+        let first = fetched_paths(&b).await?;
         assert!(
             !first.iter().any(|p| p.starts_with("/split_jobs_follower-")),
             "fetched with nothing to follow: {first:?}"
@@ -191,7 +181,7 @@ async fn the_job_follower_is_fetched_only_when_there_are_jobs_to_follow() -> Res
         b.wait_for(Locator::XPath(&find::heading("Clusters"))).await?;
         let mut later = Vec::new();
         for _ in 0..50 {
-            later = fetched(&b).await?;
+            later = fetched_paths(&b).await?;
             if later.iter().any(|p| p.starts_with("/split_jobs_follower-")) {
                 break;
             }
