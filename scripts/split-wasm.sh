@@ -8,10 +8,11 @@
 #   wasm-bindgen --keep-lld-exports           the JS glue; the chunks need the lld exports
 #   wasm-opt -Oz                              on the main module and every chunk
 #   terser                                    the JS glue and the chunk loader, minified
-# Every file is named by its content's hash (cached for a year; an old tab gets a 404 for a
-# chunk after a redeploy and offers Retry), index.html's references and integrity hashes are
-# rewritten, and every js/wasm/css file is pre-compressed (gzip -9, brotli -q 11) for the server
-# and for static hosts (not index.html or config.json, which operators may edit).
+# Every file is named by a hash of its content (a chunk: of all chunks), so it is cached for a
+# year (an old tab gets a 404 for a chunk after a redeploy and offers Retry); index.html's
+# references and integrity hashes are rewritten, and every js/wasm/css file is pre-compressed
+# (gzip -9, brotli -q 11) for the server and for static hosts (not index.html or config.json,
+# which operators may edit).
 #
 # Only a release build with the `split` feature (scripts/build-release.sh) is split; any other
 # build (`trunk serve`, debug) passes through untouched, and a split build that would not be
@@ -84,9 +85,13 @@ rename_in() { # rename_in FILE PATTERN REPLACEMENT: must match at least once
 }
 chunks=("$out"/split_*.wasm "$out"/chunk_*.wasm)
 ((${#chunks[@]} > 0)) || fail "no chunks: is the split feature on?"
+# Every chunk carries the hash of all chunks together, not its own: the loader (in the first
+# load) names every chunk, and one repeated hash compresses to almost nothing where 130 distinct
+# ones cost ~1 KB. Little is lost: the splitter renumbers shared chunks whenever code changes.
+chunks_hash="$(hash16 "${chunks[@]}")"
 for chunk in "${chunks[@]}"; do
   stem="$(basename "$chunk" .wasm)"
-  hashed="$stem-$(hash16 "$chunk").wasm"
+  hashed="$stem-$chunks_hash.wasm"
   mv "$chunk" "$out/$hashed"
   rename_in "$loader" "([\"'])\\./$stem\\.wasm([\"'])" "\\1./$hashed\\2"
 done

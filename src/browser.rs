@@ -29,6 +29,19 @@ pub fn local_time(ms: u64) -> String {
     String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
+/// Local midnight of a calendar date in epoch ms (the reader's time zone, with its offset on
+/// that date); `None` for a date the browser cannot represent.
+pub fn local_midnight_ms(year: u16, month: u8, day: u8) -> Option<u64> {
+    let d = js_sys::Date::new_with_year_month_day(u32::from(year), i32::from(month) - 1, i32::from(day));
+    let ms = d.get_time();
+    (ms.is_finite() && ms >= 0.0).then_some(ms as u64)
+}
+
+/// Minutes east of UTC of the reader's time zone now (+540 in Tokyo).
+pub fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
 /// Puts `text` on the clipboard; where the browser refuses (no permission, not secure), nothing
 /// happens: the text is on screen to copy by hand.
 pub fn copy_text(text: &str) {

@@ -12,9 +12,11 @@ pub mod rules;
 pub mod split;
 pub mod state;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{ParamSegment, PossibleRouteMatch, StaticSegment};
 
 use components::create_backup::{CreateBackupHost, CreateBackupTarget};
 use components::header::Header;
@@ -22,6 +24,15 @@ use components::lazy_view::{LazyView, Loader};
 use components::toasts::ToastRegion;
 use pages::{clusters::ClustersPage, not_found::NotFound};
 use state::{Connection, jobs::Jobs, roles::Roles, toasts::Toasts};
+
+/// Every route's path as one type. The router's matching code is generic over the path's type,
+/// so each shape of path (one segment, two, four) would be compiled again into the first load;
+/// behind one `dyn` it is compiled once.
+type Path = Arc<dyn PossibleRouteMatch + Send + Sync>;
+
+fn p(segments: impl PossibleRouteMatch + Send + Sync + 'static) -> Path {
+    Arc::new(segments)
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -46,28 +57,40 @@ pub fn App() -> impl IntoView {
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=|| view! { <Redirect path=route::Route::Clusters.href() /> } />
+                    <Route
+                        path=p(StaticSegment(""))
+                        view=|| view! { <Redirect path=route::Route::Clusters.href() /> }
+                    />
                     // The landing page is in the first load; every other page is a chunk of the
                     // split release build, fetched on first visit.
-                    <Route path=StaticSegment(route::CLUSTERS) view=ClustersPage />
+                    <Route path=p(StaticSegment(route::CLUSTERS)) view=ClustersPage />
                     <Route
-                        path=(StaticSegment(route::CLUSTERS), ParamSegment(route::ID))
+                        path=p((StaticSegment(route::CLUSTERS), ParamSegment(route::ID)))
                         view=|| view! { <LazyView load=Loader::new(pages::cluster::chunk) what="the cluster's page" /> }
                     />
                     <Route
-                        path=StaticSegment(route::BACKUPS)
+                        path=p((
+                            StaticSegment(route::CLUSTERS),
+                            ParamSegment(route::ID),
+                            StaticSegment(route::BACKUPS),
+                            ParamSegment(route::BACKUP_ID),
+                        ))
+                        view=|| view! { <LazyView load=Loader::new(pages::backup::chunk) what="the backup's page" /> }
+                    />
+                    <Route
+                        path=p(StaticSegment(route::BACKUPS))
                         view=|| view! { <LazyView load=Loader::new(pages::backups::chunk) what="the Backups page" /> }
                     />
                     <Route
-                        path=StaticSegment(route::JOBS)
+                        path=p(StaticSegment(route::JOBS))
                         view=|| view! { <LazyView load=Loader::new(pages::jobs::chunk) what="the Jobs page" /> }
                     />
                     <Route
-                        path=(StaticSegment(route::JOBS), ParamSegment(route::ID))
+                        path=p((StaticSegment(route::JOBS), ParamSegment(route::ID)))
                         view=|| view! { <LazyView load=Loader::new(pages::jobs::chunk) what="the Jobs page" /> }
                     />
                     <Route
-                        path=StaticSegment(route::SETTINGS)
+                        path=p(StaticSegment(route::SETTINGS))
                         view=|| view! { <LazyView load=Loader::new(pages::settings::chunk) what="the Settings page" /> }
                     />
                 </Routes>

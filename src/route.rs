@@ -8,6 +8,8 @@ pub const JOBS: &str = "jobs";
 pub const SETTINGS: &str = "settings";
 /// The parameter of an id segment (`/clusters/:id`, `/jobs/:id`).
 pub const ID: &str = "id";
+/// The backup's parameter in `/clusters/:id/backups/:backup`.
+pub const BACKUP_ID: &str = "backup";
 /// The section of a cluster's page where the Upgrade fix lands.
 pub const UPGRADE_SECTION: &str = "upgrade";
 
@@ -18,6 +20,8 @@ pub enum Route {
     /// A cluster's page at "Backups need a Dedicated cluster".
     ClusterUpgrade(String),
     Backups,
+    /// A backup's details: (cluster id, backup id).
+    Backup(String, String),
     Jobs,
     Job(String),
     Settings,
@@ -32,6 +36,7 @@ impl Route {
             Route::Cluster(id) => format!("/{CLUSTERS}/{}", segment(id)),
             Route::ClusterUpgrade(id) => format!("/{CLUSTERS}/{}#{UPGRADE_SECTION}", segment(id)),
             Route::Backups => format!("/{BACKUPS}"),
+            Route::Backup(cluster, backup) => format!("/{CLUSTERS}/{}/{BACKUPS}/{}", segment(cluster), segment(backup)),
             Route::Jobs => format!("/{JOBS}"),
             Route::Job(id) => format!("/{JOBS}/{}", segment(id)),
             Route::Settings => format!("/{SETTINGS}"),
@@ -62,6 +67,11 @@ mod tests {
         assert_eq!(Route::Cluster("in01-3f9a1c7e5b2d401".into()).href(), "/clusters/in01-3f9a1c7e5b2d401");
         assert_eq!(Route::ClusterUpgrade("in03-x".into()).href(), "/clusters/in03-x#upgrade");
         assert_eq!(Route::Backups.href(), "/backups");
+        assert_eq!(
+            Route::Backup("in01-a".into(), "backup1_0b9d15a0dde".into()).href(),
+            "/clusters/in01-a/backups/backup1_0b9d15a0dde"
+        );
+        assert_eq!(Route::Backup("in01-a".into(), "x/y".into()).href(), "/clusters/in01-a/backups/x%2Fy");
         assert_eq!(Route::Jobs.href(), "/jobs");
         assert_eq!(Route::Settings.href(), "/settings");
         // An id that would reshape the URL stays one segment.

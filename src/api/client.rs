@@ -218,6 +218,12 @@ impl ApiClient {
         if let Some(v) = &filter.backup_type {
             q.push(("backupType", v.as_str().to_owned()));
         }
+        if let Some(v) = &filter.start_time {
+            q.push(("startTime", v.clone()));
+        }
+        if let Some(v) = &filter.end_time {
+            q.push(("endTime", v.clone()));
+        }
         q.push(("pageSize", filter.page_size.clamp(1, 100).to_string()));
         q.push(("currentPage", filter.current_page.max(1).to_string()));
         self.get("GET /v2/backups", "/v2/backups", &q).await
@@ -320,6 +326,9 @@ pub struct BackupFilter {
     pub cluster_id: Option<String>,
     pub creation_method: Option<CreationMethod>,
     pub backup_type: Option<BackupType>,
+    /// ISO-8601 UTC bounds of the creation time, both included.
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
     pub page_size: u64,
     pub current_page: u64,
 }
@@ -331,6 +340,8 @@ impl Default for BackupFilter {
             cluster_id: None,
             creation_method: None,
             backup_type: None,
+            start_time: None,
+            end_time: None,
             page_size: 100,
             current_page: 1,
         }

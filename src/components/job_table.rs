@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::browser::{self, local_time};
 use crate::components::data_table::DataTable;
+use crate::components::local_time::LocalTime;
 
 use super::status_badge::{StatusBadge, Tone};
 use crate::route::Route;
@@ -20,21 +21,6 @@ pub fn job_tone(s: Option<&JobStatus>) -> Tone {
         Some(JobStatus::Failed) => Tone::Bad,
         Some(JobStatus::Canceling | JobStatus::Canceled) => Tone::Warn,
         Some(JobStatus::Unknown(_)) | None => Tone::Muted,
-    }
-}
-
-/// Local time for display; the UTC text goes in the hover title.
-#[component]
-fn Time(#[prop(into)] iso: String) -> impl IntoView {
-    match time::parse_iso8601_utc_ms(&iso) {
-        Some(ms) => view! {
-            <time datetime=iso.clone() title=time::format_utc(ms)>
-                {local_time(ms)}
-            </time>
-        }
-        .into_any(),
-        None if iso.is_empty() => view! { <span class="muted">"—"</span> }.into_any(),
-        None => view! { <span>{iso}</span> }.into_any(),
     }
 }
 
@@ -116,10 +102,10 @@ fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
                 {move || entry.with(|e| view! { <ProgressCell entry=e.clone() /> })}
             </td>
             <td role="cell" data-label="Started">
-                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.start_time.clone() /> }))}
+                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <LocalTime iso=j.start_time.clone() /> }))}
             </td>
             <td role="cell" data-label="Ended">
-                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <Time iso=j.end_time.clone() /> }))}
+                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <LocalTime iso=j.end_time.clone() /> }))}
             </td>
             <td role="cell" data-label="Duration">
                 {move || {

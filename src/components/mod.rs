@@ -1,12 +1,19 @@
 //! Reusable view pieces.
+pub mod backup_list;
+pub mod backup_policy;
 pub mod backup_table;
 pub mod cluster_table;
 pub mod create_backup;
 pub mod data_table;
+pub mod delete_backup;
 pub mod error_panel;
 pub mod header;
 pub mod job_table;
 pub mod lazy_view;
+pub mod local_time;
+pub mod modal;
 pub mod needs_key;
+pub mod restore_cluster;
+pub mod restore_collections;
 pub mod status_badge;
 pub mod toasts;

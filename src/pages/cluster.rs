@@ -1,24 +1,23 @@
-//! `/clusters/:id`: one cluster, its backups, and its "Create Backup" button.
+//! `/clusters/:id`: one cluster, its "Create Backup" button, its automatic backup policy (a
+//! Dedicated cluster) and its backups.
 
-use api_types::{BackupPage, Cluster, Tier};
+use api_types::{Cluster, Tier};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::client::BackupFilter;
+use crate::components::backup_policy::BackupPolicySection;
 use crate::components::cluster_table::{cluster_status_tone, tier_label};
 use crate::components::create_backup::CreateBackupTarget;
 use crate::components::status_badge::StatusBadge;
-use crate::components::{backup_table::BackupTable, error_panel::ErrorPanel, needs_key::NeedsKey};
+use crate::components::{backup_list::BackupList, error_panel::ErrorPanel, needs_key::NeedsKey};
 use crate::route::{self, Route};
 use crate::rules::eligibility::{MIGRATE_DOCS_URL, UPGRADE_DOCS_URL};
 use crate::rules::format;
 use crate::state::Connection;
-use crate::state::jobs::Jobs;
 
 #[component]
 pub fn ClusterPage() -> impl IntoView {
     let conn = Connection::get();
-    let jobs = Jobs::get();
     let params = use_params_map();
     let id = move || params.with(|p| p.get(route::ID).unwrap_or_default());
 
@@ -26,12 +25,6 @@ pub fn ClusterPage() -> impl IntoView {
         let id = id();
         async move { client.describe_cluster(&id).await }
     });
-    let backups = conn.load(move |client| {
-        jobs.finished.track();
-        let filter = BackupFilter { cluster_id: Some(id()), ..Default::default() };
-        async move { client.list_backups(&filter).await }
-    });
-
     view! {
         <p class="breadcrumb">
             <a href=Route::Clusters.href()>"Clusters"</a>
@@ -62,25 +55,7 @@ pub fn ClusterPage() -> impl IntoView {
             </Transition>
             <section class="card" aria-labelledby="cluster-backups">
                 <h2 id="cluster-backups">"Backups"</h2>
-                <Transition fallback=|| {
-                    view! {
-                        <p class="loading" role="status">
-                            "Loading backups…"
-                        </p>
-                    }
-                }>
-                    {move || Suspend::new(async move {
-                        let page: Option<Result<BackupPage, _>> = backups.await;
-                        match page {
-                            Some(Ok(page)) => view! { <BackupTable backups=page.backups /> }.into_any(),
-                            Some(Err(error)) => {
-                                view! { <ErrorPanel error retry=Callback::new(move |_| backups.refetch()) /> }
-                                    .into_any()
-                            }
-                            None => ().into_any(),
-                        }
-                    })}
-                </Transition>
+                {move || view! { <BackupList fixed_cluster=id() /> }}
             </section>
         </Show>
     }
@@ -135,6 +110,7 @@ fn ClusterSummary(cluster: Cluster) -> impl IntoView {
             </div>
         </dl>
         {(cluster.tier() != Tier::Dedicated).then(|| view! { <UpgradeNotes tier=cluster.tier() /> })}
+        {(cluster.tier() == Tier::Dedicated).then(|| view! { <BackupPolicySection cluster=cluster.clone() /> })}
     }
 }
 

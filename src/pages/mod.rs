@@ -1,4 +1,5 @@
 //! One file per route.
+pub mod backup;
 pub mod backups;
 pub mod cluster;
 pub mod clusters;

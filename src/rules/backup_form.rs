@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use api_types::{BackupType, Cloud, Cluster, CreateBackupRequest, DbCollections, Plan, RegionCopy, Tier};
+use api_types::{BackupDetail, BackupType, Cloud, Cluster, CreateBackupRequest, DbCollections, Plan, RegionCopy, Tier};
 
 use super::regions;
 
@@ -39,6 +39,32 @@ impl BackupForm {
     /// Cluster scope, nothing chosen.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// What makes a backup like `b` ("Create backup like this"): `None` for a cluster backup
+    /// (the whole cluster), else its first database with collections and their names (a request
+    /// names one database only; the second value says how many databases were left out, for the
+    /// view to tell). Cross-region copies are not part of Describe Backup, so none are chosen.
+    pub fn like(b: &BackupDetail) -> (Option<(String, Vec<String>)>, usize) {
+        if b.backup.backup_type != BackupType::Collection {
+            return (None, 0);
+        }
+        let dbs: Vec<_> = b.databases().into_iter().filter(|d| !d.collections.is_empty()).collect();
+        let Some(first) = dbs.first() else {
+            return (None, 0);
+        };
+        let names = first.collections.iter().map(|c| c.collection_name.clone()).collect();
+        (Some((first.db_name.clone(), names)), dbs.len() - 1)
+    }
+
+    /// A collection-scope form with `db`'s `names` chosen.
+    pub fn with_collections((db, names): (String, Vec<String>)) -> BackupForm {
+        BackupForm {
+            scope: Scope::Collection,
+            database: Some(db),
+            selected: names.into_iter().collect(),
+            ..BackupForm::new()
+        }
     }
 
     /// Changing the database clears the selection, since a request may only name collections of
@@ -435,5 +461,36 @@ mod tests {
         // Switching to a Standard cluster drops the copies.
         assert_eq!(f.retain_allowed_copies(&cluster("in01-a", "Standard", "aws-us-east-1")), 1);
         assert!(f.copy_regions.is_empty());
+    }
+
+    #[test]
+    fn a_form_like_a_backup() {
+        let cluster_backup: BackupDetail =
+            serde_json::from_str(r#"{"backupId":"b","backupType":"CLUSTER","collections":[{"collectionName":"a"}]}"#)
+                .unwrap();
+        assert_eq!(BackupForm::like(&cluster_backup), (None, 0));
+        let grouped: BackupDetail = serde_json::from_str(
+            r#"{"backupId":"b","backupType":"COLLECTION","dbCollections":[
+                {"dbName":"empty","collections":[]},
+                {"dbName":"db1","collections":[{"collectionName":"a"},{"collectionName":"b"}]},
+                {"dbName":"db2","collections":[{"collectionName":"c"}]}]}"#,
+        )
+        .unwrap();
+        let (like, left_out) = BackupForm::like(&grouped);
+        let form = BackupForm::with_collections(like.unwrap());
+        assert_eq!(form.scope, Scope::Collection);
+        assert_eq!(form.database.as_deref(), Some("db1"));
+        assert_eq!(form.selected.iter().map(String::as_str).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(left_out, 1);
+        // The flat shape of older docs is the default database.
+        let flat: BackupDetail = serde_json::from_str(
+            r#"{"backupId":"b","backupType":"COLLECTION","collections":[{"collectionName":"x"}]}"#,
+        )
+        .unwrap();
+        let (like, left_out) = BackupForm::like(&flat);
+        let form = BackupForm::with_collections(like.unwrap());
+        assert_eq!(form.database.as_deref(), Some("default"));
+        assert_eq!(left_out, 0);
+        assert_eq!(form.payload().unwrap().db_collections[0].collection_names, ["x"]);
     }
 }

@@ -20,6 +20,14 @@ pub fn outcome_unknown(e: &ApiError) -> bool {
     )
 }
 
+/// Does this answer to Describe Backup say the backup does not exist (any more)? The API has no
+/// documented "backup not found" code (docs/api-contract.md §2.3), so a not-found kind or a
+/// rejection that says "not found" counts; a failure to ask (network, 5xx) does not.
+pub fn says_gone(e: &ApiError) -> bool {
+    e.kind == ErrorKind::NotFound
+        || (e.kind == ErrorKind::Rejected && e.message.to_ascii_lowercase().contains("not found"))
+}
+
 /// What the console knew just before it sent the request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BeforeCreate {
@@ -72,6 +80,17 @@ mod tests {
     use api_types::BackupStatus;
 
     const SENT: u64 = 1_780_000_000_000; // 2026-05-28T20:26:40Z
+
+    #[test]
+    fn a_backup_is_gone_only_when_the_api_says_so() {
+        let mut e = ApiError::new(ErrorKind::Rejected, "Backup backup1_x not found in cluster in01-a.");
+        assert!(says_gone(&e));
+        e.message = "Backup backup1_x is still being created.".into();
+        assert!(!says_gone(&e));
+        assert!(says_gone(&ApiError::new(ErrorKind::NotFound, "Cluster in01-a not found.")));
+        assert!(!says_gone(&ApiError::network("not found")));
+        assert!(!says_gone(&ApiError::new(ErrorKind::Server, "not found")));
+    }
 
     /// `2026-05-28T20:26:40Z`, as the API writes times.
     fn iso(ms: u64) -> String {

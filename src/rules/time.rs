@@ -63,6 +63,14 @@ pub fn format_utc(ms: u64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", t / 3_600, t % 3_600 / 60, t % 60)
 }
 
+/// Milliseconds since the epoch as the API writes times: `2024-07-30T16:49:50Z`.
+pub fn format_iso8601_utc(ms: u64) -> String {
+    let secs = ms / 1_000;
+    let (y, m, d) = civil_from_days(secs / 86_400);
+    let t = secs % 86_400;
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", t / 3_600, t % 3_600 / 60, t % 60)
+}
+
 /// A duration for people: "0 s", "45 s", "3 min 5 s", "2 h 4 min", "3 d 5 h". Two units at
 /// most (a job's duration needs no more precision); a zero second unit is left out ("3 min").
 pub fn format_duration_ms(ms: u64) -> String {
@@ -205,7 +213,9 @@ mod tests {
         for s in ["2000-02-29T12:00:00Z", "2099-12-31T23:59:59Z", "2400-02-29T01:02:03Z"] {
             let ms = parse_iso8601_utc_ms(s).unwrap();
             assert_eq!(format_utc(ms), s.replace('T', " ").replace('Z', " UTC"));
+            assert_eq!(format_iso8601_utc(ms), s);
         }
+        assert_eq!(format_iso8601_utc(1_722_358_190_999), "2024-07-30T16:49:50Z");
     }
 
     #[test]

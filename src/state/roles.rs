@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use api_types::ApiError;
 use leptos::prelude::*;
 
 use crate::rules::eligibility::RoleKnowledge;
@@ -24,6 +25,13 @@ impl Roles {
 
     pub fn of(&self, key_fingerprint: u64) -> RoleKnowledge {
         self.0.with(|m| m.get(&key_fingerprint).cloned().unwrap_or(RoleKnowledge::Unknown))
+    }
+
+    /// What the answer to a change teaches about the key's role (a refusal: denied; success:
+    /// allowed). Read untracked: it is called from the task that sent the request.
+    pub fn learn_from<T>(&self, key_fingerprint: u64, outcome: &Result<T, ApiError>) {
+        let now = self.0.with_untracked(|m| m.get(&key_fingerprint).cloned().unwrap_or(RoleKnowledge::Unknown));
+        self.learn(key_fingerprint, now.learn(outcome.as_ref().map(|_| ())));
     }
 
     pub fn learn(&self, key_fingerprint: u64, knowledge: RoleKnowledge) {

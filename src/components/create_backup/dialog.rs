@@ -14,12 +14,15 @@ use super::scope::ScopePicker;
 use crate::browser;
 use crate::components::error_panel::ErrorPanel;
 use crate::route::Route;
-use crate::rules::backup_form::copy_options;
+use crate::rules::backup_form::{BackupForm, copy_options};
 use crate::rules::cost;
 
 #[component]
 pub fn CreateBackupDialog(
     cluster: Cluster,
+    /// What the form starts with (a backup "like this" one).
+    #[prop(optional)]
+    form: BackupForm,
     /// Called after the dialog closed (Escape, Cancel, or success).
     on_closed: Callback<()>,
 ) -> impl IntoView {
@@ -29,7 +32,7 @@ pub fn CreateBackupDialog(
             d.close();
         }
     };
-    let model = CreateBackupModel::new(&cluster, Callback::new(move |_| close()));
+    let model = CreateBackupModel::new(&cluster, form, Callback::new(move |_| close()));
     let dedicated = cluster.tier() == Tier::Dedicated;
     let copy_availability = copy_options(&cluster);
 

@@ -7,19 +7,25 @@ use leptos_router::hooks::use_location;
 
 use super::dialog::CreateBackupDialog;
 use crate::components::lazy_view::{LazyView, Loader};
+use crate::rules::backup_form::BackupForm;
 
 // The dialog as a chunk of the split release build (src/components/lazy_view.rs).
 crate::split_view!(
     create_backup,
-    fn dialog_chunk(cluster: Cluster, on_closed: Callback<()>) {
-        view! { <CreateBackupDialog cluster on_closed /> }.into_any()
+    fn dialog_chunk(cluster: Cluster, like: Option<Like>, on_closed: Callback<()>) {
+        let form = like.map(BackupForm::with_collections);
+        view! { <CreateBackupDialog cluster form=form.unwrap_or_default() on_closed /> }.into_any()
     },
     preload prefetch_dialog
 );
 
-/// Which cluster the dialog is open for (`None`: closed). Provided by `App`.
+/// A collection backup to start from: a database and its collections.
+pub type Like = (String, Vec<String>);
+
+/// Which cluster the dialog is open for, and the collections it starts with (`None`: closed).
+/// Provided by `App`. (Plain values, not the form: this type is in the first load.)
 #[derive(Clone, Copy)]
-pub struct CreateBackupTarget(pub RwSignal<Option<Cluster>>);
+pub struct CreateBackupTarget(RwSignal<Option<(Cluster, Option<Like>)>>);
 
 impl CreateBackupTarget {
     pub fn provide() -> Self {
@@ -33,7 +39,14 @@ impl CreateBackupTarget {
     }
 
     pub fn open(&self, cluster: Cluster) {
-        self.0.set(Some(cluster));
+        self.0.set(Some((cluster, None)));
+    }
+
+    /// Opens the dialog filled in ("Create backup like this": `like` names a database and its
+    /// collections, `None` is the whole cluster); the checklist and the cost are still seen
+    /// before anything is sent.
+    pub fn open_like(&self, cluster: Cluster, like: Option<Like>) {
+        self.0.set(Some((cluster, like)));
     }
 
     /// Fetches the dialog's chunk ahead (a Create Backup button is in view, hovered or
@@ -62,8 +75,8 @@ pub fn CreateBackupHost() -> impl IntoView {
     });
     let on_closed = Callback::new(move |_| target.0.set(None));
     move || {
-        target.0.get().map(|cluster| {
-            let load = Loader::new(move || dialog_chunk(cluster.clone(), on_closed));
+        target.0.get().map(|(cluster, like)| {
+            let load = Loader::new(move || dialog_chunk(cluster.clone(), like.clone(), on_closed));
             view! { <LazyView load what="the Create Backup dialog" on_dismiss=on_closed /> }
         })
     }

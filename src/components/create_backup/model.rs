@@ -55,7 +55,7 @@ pub struct CreateBackupModel {
 }
 
 impl CreateBackupModel {
-    pub fn new(cluster: &Cluster, on_made: Callback<()>) -> Self {
+    pub fn new(cluster: &Cluster, initial: BackupForm, on_made: Callback<()>) -> Self {
         let conn = Connection::get();
         let jobs = Jobs::get();
         let roles = Roles::get();
@@ -86,7 +86,7 @@ impl CreateBackupModel {
         });
         let backups_now = Signal::derive(move || backups.get());
 
-        let form = RwSignal::new(BackupForm::new());
+        let form = RwSignal::new(initial);
         let key_id = Signal::derive(move || conn.key.with(|k| k.as_ref().map(|k| k.fingerprint()).unwrap_or(0)));
         let role = Signal::derive(move || roles.of(key_id.get()));
 
