@@ -273,7 +273,7 @@ async fn details_show_both_documented_collection_shapes() {
             provide_console("demo-owner-key");
             view! {
                 <Router>
-                    <BackupDetails detail=d cluster=Signal::derive(|| None) />
+                    <BackupDetails detail=d cluster=Signal::derive(|| Some(None)) />
                 </Router>
             }
         });
@@ -418,6 +418,45 @@ async fn restore_cluster_shows_the_password_once_and_follows_its_job() {
 }
 
 #[wasm_bindgen_test]
+async fn a_restore_whose_answer_is_lost_is_found_and_not_sent_again() {
+    reset().await;
+    let host = Host::new();
+    let (_handle, _jobs, _at) = open_details(&host, "demo-owner-key", CLUSTER_BACKUP).await;
+    host.button("Restore cluster").click();
+    wait(&host, "the dialog", || dialog_named(&host, "Restore cluster")).await;
+    type_into(&host.by_label("New cluster name"), "prod-search-lost");
+    // HTML 502 after the cluster was made: the console looks for it before inviting a retry.
+    faults(json!({"htmlErrorRate": 1.0, "remaining": 1, "afterHandler": true, "endpoints": ["POST /v2/clusters/*/backups/*/restoreCluster"]})).await;
+    host.button("Restore").click();
+    wait(&host, "found", || host.text().contains("The answer was lost, but the cluster was made")).await;
+    no_faults().await;
+    assert!(host.text().contains("reset it in the Zilliz console"));
+    let link =
+        host.el().query_selector("dialog a[href^='/clusters/in01-']").unwrap().expect("a link to the new cluster");
+    assert_ne!(link.get_attribute("href").unwrap(), format!("/clusters/{PROD_SEARCH}"));
+    // Nothing more can be sent from here: only Close is offered.
+    assert!(host.el().query_selector("dialog button[type=submit]").unwrap().is_none());
+    assert_eq!(requests(&format!("/v2/clusters/{PROD_SEARCH}/backups/{CLUSTER_BACKUP}/restoreCluster")).await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn create_backup_like_this_opens_the_dialog_filled_in() {
+    reset().await;
+    let host = Host::new();
+    let (_handle, _jobs, _at) = open_details(&host, "demo-owner-key", COLLECTION_BACKUP).await;
+    wait(&host, "the cluster read", || !disabled(&host.button("Create backup like this"))).await;
+    host.button("Create backup like this").click();
+    wait(&host, "the dialog", || dialog_named(&host, "Create Backup")).await;
+    // The same scope and collections, seen (checklist and cost) before anything is sent.
+    wait(&host, "the collections", || host.text().contains("2 of")).await;
+    assert!(host.by_label("Collection").checked());
+    assert!(host.checkbox("articles_en").checked());
+    assert!(host.checkbox("articles_de").checked());
+    assert!(!host.checkbox("articles_fr").checked());
+    assert!(requests(&format!("/v2/clusters/{PROD_SEARCH}/backups/create")).await.is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn restoring_two_collections_sends_two_requests_in_order_and_never_again() {
     reset().await;
     let host = Host::new();
@@ -460,7 +499,7 @@ async fn restoring_two_collections_sends_two_requests_in_order_and_never_again()
 }
 
 #[wasm_bindgen_test]
-async fn a_failed_collection_restore_is_retried_alone() {
+async fn a_refused_collection_restore_is_sent_again_alone_and_a_lost_one_never() {
     reset().await;
     let host = Host::new();
     let (_handle, _jobs, _at) = open_details(&host, "demo-owner-key", COLLECTION_BACKUP).await;
@@ -469,25 +508,46 @@ async fn a_failed_collection_restore_is_retried_alone() {
     host.checkbox("Restore default.articles_en").click();
     host.checkbox("Restore default.articles_de").click();
     let path = "POST /v2/clusters/*/backups/*/restoreCollection";
-    // The first request is answered with malformed JSON before it reaches the API; the second works.
-    faults(json!({"malformedRate": 1.0, "remaining": 1, "endpoints": [path]})).await;
+    // The first is refused (429: nothing was done), the second starts.
+    faults(json!({"rateLimitRate": 1.0, "remaining": 1, "endpoints": [path]})).await;
     host.button("Restore").click();
     wait(&host, "one started", || host.all_texts(".row-outcome").iter().any(|t| t.starts_with("Started"))).await;
-    wait(&host, "one failed", || host.el().query_selector(".row-outcome .error-panel").unwrap().is_some()).await;
+    wait(&host, "one refused", || host.el().query_selector(".row-outcome .error-panel").unwrap().is_some()).await;
+    wait(&host, "the tally", || host.text().contains("1 restore started, 1 refused.")).await;
     no_faults().await;
+    // Once its wait is over, Restore sends the refused one only.
+    sleep(1_100).await;
     host.button("Restore").click();
     wait(&host, "both started", || {
         host.all_texts(".row-outcome").iter().filter(|t| t.starts_with("Started")).count() == 2
     })
     .await;
     let sent = requests(&format!("/v2/clusters/{PROD_SEARCH}/backups/{COLLECTION_BACKUP}/restoreCollection")).await;
-    // Three requests: the one whose answer was lost, the one that worked, and the retry of the first.
-    assert_eq!(sent.len(), 3);
     let names: Vec<&str> = sent
         .iter()
         .map(|r| r["body"]["dbCollections"][0]["collections"][0]["collectionName"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["articles_en", "articles_de", "articles_en"]);
+    host.button("Close").click();
+    wait(&host, "closed", || dialog(&host).is_none()).await;
+
+    // An answer lost after the restore took effect (malformed JSON): said so, and never re-sent.
+    host.button("Restore collections").click();
+    wait(&host, "the targets", || host.try_by_label("Target cluster").is_some()).await;
+    host.checkbox("Restore default.articles_de").click();
+    let de = host.el().query_selector("input[aria-label='New name for articles_de']").unwrap().unwrap();
+    type_into(&de.unchecked_into(), "articles_de_again");
+    faults(json!({"malformedRate": 1.0, "remaining": 1, "afterHandler": true, "endpoints": [path]})).await;
+    host.button("Restore").click();
+    wait(&host, "the lost answer", || host.text().contains("it may have started. Look in Jobs")).await;
+    no_faults().await;
+    host.button("Restore").click();
+    sleep(300).await;
+    assert_eq!(
+        requests(&format!("/v2/clusters/{PROD_SEARCH}/backups/{COLLECTION_BACKUP}/restoreCollection")).await.len(),
+        4
+    );
+    assert!(host.text().contains("Choose at least one collection to restore."));
 }
 
 /// The policy section's switch, Save button and summary.

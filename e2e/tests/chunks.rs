@@ -140,8 +140,37 @@ async fn every_page_and_the_dialog_load_from_their_chunks() -> Result<(), Error>
         b.wait_for(Locator::XPath(&find::heading("staging-main"))).await?;
         b.client.find(Locator::XPath(&find::button("Create Backup"))).await?.click().await?;
         b.wait_for(Locator::XPath("//dialog[@open]//h2[normalize-space()='Create Backup']")).await?;
+        b.client.find(Locator::XPath("//dialog[@open]//button[normalize-space()='Cancel']")).await?.click().await?;
+        // A backup's page, and each of its dialogs.
+        b.wait_for(Locator::XPath(&find::link("staging-main_backup1"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&find::heading("staging-main_backup1"))).await?;
+        for (action, close) in [("Delete backup", "Cancel"), ("Restore collections", "Close")] {
+            b.client.find(Locator::XPath(&find::button(action))).await?.click().await?;
+            b.wait_for(Locator::XPath(&format!("//dialog[@open]//h2[normalize-space()='{action}']"))).await?;
+            b.client
+                .find(Locator::XPath(&format!("//dialog[@open]//button[normalize-space()='{close}']")))
+                .await?
+                .click()
+                .await?;
+        }
+        // In the app (a new page load would forget what was fetched): a cluster backup.
+        b.client.find(Locator::XPath(&find::link("Backups"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&find::link("prod-search_backup1"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&find::heading("prod-search_backup1"))).await?;
+        b.client.find(Locator::XPath(&find::button("Restore cluster"))).await?.click().await?;
+        b.wait_for(Locator::XPath("//dialog[@open]//h2[normalize-space()='Restore cluster']")).await?;
         let fetched = fetched_paths(&b).await?;
-        for part in ["settings", "backups", "jobs", "cluster", "create_backup"] {
+        for part in [
+            "settings",
+            "backups",
+            "jobs",
+            "cluster",
+            "create_backup",
+            "backup",
+            "delete_backup",
+            "restore_collections",
+            "restore_cluster",
+        ] {
             assert!(
                 fetched.iter().any(|p| p.starts_with(&format!("/split_{part}-"))),
                 "the {part} chunk was not fetched: {fetched:?}"

@@ -50,7 +50,17 @@ async fn first_load_transfer_in_chromium_stays_within_budget() -> Result<(), Err
     let eager: Vec<_> =
         load.requests.iter().filter(|r| r.path.contains("/split_") || r.path.contains("/chunk_")).collect();
     assert!(eager.is_empty(), "chunks fetched before the landing page was interactive: {eager:?}");
-    for part in ["jobs", "backups", "cluster", "settings", "create_backup"] {
+    for part in [
+        "jobs",
+        "backups",
+        "cluster",
+        "settings",
+        "create_backup",
+        "backup",
+        "delete_backup",
+        "restore_cluster",
+        "restore_collections",
+    ] {
         assert!(lazy.iter().any(|c| c.name.starts_with(&format!("split_{part}-"))), "no chunk for {part}");
     }
     assert!(files.gzip <= BUDGET_GZIP, "first load is {} B gzip -9, over the {BUDGET_GZIP} B budget", files.gzip);

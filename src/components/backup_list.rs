@@ -246,6 +246,17 @@ pub fn BackupList(
 
     view! {
         {filters}
+        // One live region, outside the table (which is rebuilt on each load), says what is shown.
+        <p class="status-line" role="status">
+            {move || match page.get().flatten() {
+                Some(Ok(p)) => {
+                    let q = query.get_untracked();
+                    let total = p.count.unwrap_or(p.backups.len() as u64);
+                    format!("{} · page {} of {}", q.range_text(total, p.backups.len()), q.page, q.page_count(total))
+                }
+                _ => String::new(),
+            }}
+        </p>
         <Transition fallback=|| {
             view! {
                 <p class="loading" role="status">
@@ -261,12 +272,12 @@ pub fn BackupList(
                         let mut backups = p.backups;
                         backups.sort_by(|a, b| b.create_time.cmp(&a.create_time));
                         let total = p.count.unwrap_or(backups.len() as u64);
-                        let shown = backups.len();
                         let filtered = q.is_filtered();
-                        // Newest first, whatever order the page came in.
+                        // Newest first on the page, whatever order it came in (the simulator
+                        // and the CLIs' paging are newest first across pages).
                         view! {
                             <BackupTable backups show_cluster=!on_cluster_page filtered />
-                            <Pager query=q total shown go=Callback::new(move |q| go.with_value(|go| go(q))) />
+                            <Pager query=q total go=Callback::new(move |q| go.with_value(|go| go(q))) />
                         }
                             .into_any()
                     }
@@ -322,19 +333,16 @@ fn options_with_all(
     }
 }
 
-/// "Backups 26–50 of 73" and the Previous / Next page buttons.
+/// The Previous / Next page buttons.
 #[component]
-fn Pager(query: BackupQuery, total: u64, shown: usize, go: Callback<BackupQuery>) -> impl IntoView {
+fn Pager(query: BackupQuery, total: u64, go: Callback<BackupQuery>) -> impl IntoView {
     let pages = query.page_count(total);
     let page = query.page;
-    let text = format!("{} · page {page} of {pages}", query.range_text(total, shown));
-    let (prev, next) = (query.with_page(page.saturating_sub(1)), query.with_page(page + 1));
+    // Past the end (a shared link after deletions): Previous goes to the last page.
+    let (prev, next) = (query.with_page(page.saturating_sub(1).min(pages)), query.with_page(page + 1));
     let (first, last) = (page <= 1, page >= pages);
     view! {
         <nav class="pager" aria-label="Pages of backups">
-            <p class="status-line" role="status">
-                {text}
-            </p>
             <button type="button" disabled=first on:click=move |_| go.run(prev.clone())>
                 "Previous page"
             </button>

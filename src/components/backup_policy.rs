@@ -17,6 +17,7 @@ use crate::rules::policy::{
     self, DEFAULT_RETENTION_DAYS, Policy, PolicyCopy, SetPolicy, Weekdays, parse_retention, start_options, weekday_name,
 };
 use crate::rules::reconcile::{self, BeforeCreate};
+use crate::rules::{format, regions};
 use crate::state::Connection;
 use crate::state::jobs::Jobs;
 use crate::state::roles::Roles;
@@ -49,6 +50,23 @@ fn request(p: &Policy) -> Result<SetPolicyRequest, String> {
                 .collect(),
         }),
     }
+}
+
+/// The summary with each cross-region copy and how long it is kept ("; a copy in Oregon, kept
+/// 7 days").
+fn with_copies(summary: String, p: &Policy) -> String {
+    if !p.enabled || p.copies.is_empty() {
+        return summary;
+    }
+    let copies: Vec<String> = p
+        .copies
+        .iter()
+        .map(|c| {
+            let place = regions::region_label(&c.region_id);
+            format!("a copy in {place}, kept {}", format::count(usize::from(c.retention_days), "day", "days"))
+        })
+        .collect();
+    format!("{summary}; {}", copies.join("; "))
 }
 
 #[component]
@@ -150,10 +168,13 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
     let copies = StoredValue::new(copy_options(&cluster));
 
     // What is saved, in words, and when it runs next (local times).
-    let summary = move || current.with_value(|p| policy::summary(p, offset));
+    let summary = move || current.with_value(|p| with_copies(policy::summary(p, offset), p));
     let next = move || {
         current.with_value(|p| policy::next_runs(p, now_ms(), 3)).into_iter().map(local_time).collect::<Vec<_>>()
     };
+    // The retention as typed; a value that is not 1 to 30 is said under the field, and Save
+    // then says why it will not send (never a silent revert to the saved value).
+    let retention_error = move || parse_retention(&retention.get()).err().map(|e| e.to_string());
     let draft = move || {
         let mut p = form.get();
         if let Ok(r) = parse_retention(&retention.get()) {
@@ -161,7 +182,8 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
         }
         p
     };
-    let changed = move || current.with_value(|c| *c != draft());
+    let changed =
+        move || (form.with(|p| p.enabled) && retention_error().is_some()) || current.with_value(|c| *c != draft());
 
     let send = move || {
         let mut p = form.get_untracked();
@@ -374,7 +396,9 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
                     inputmode="numeric"
                     prop:value=move || retention.get()
                     on:input:target=move |ev| retention.set(ev.target().value())
-                />
+                /> <p id="policy-retention-error" class="field-error">
+                    {retention_error}
+                </p>
                 {match copies.get_value() {
                     CopyAvailability::Unavailable(reason) => {
                         view! { <p class="muted">"Cross-region copies: " {reason}</p> }.into_any()
@@ -394,7 +418,10 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
                             .into_any()
                     }
                 }} <p class="policy-draft" aria-live="polite">
-                    {move || format!("Will be: {}", policy::summary(&draft(), offset))}
+                    {move || {
+                        let d = draft();
+                        format!("Will be: {}", with_copies(policy::summary(&d, offset), &d))
+                    }}
                 </p>
             </Show>
             <div class="create-outcome">
@@ -444,6 +471,12 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
 }
 
 /// One region's copy: on or off, and how long it is kept.
+fn days_untracked(form: RwSignal<Policy>, region: StoredValue<String>) -> Option<u8> {
+    form.with_untracked(|p| {
+        region.with_value(|id| p.copies.iter().find(|c| &c.region_id == id).map(|c| c.retention_days))
+    })
+}
+
 #[component]
 fn CopyRow(region: String, label: String, form: RwSignal<Policy>) -> impl IntoView {
     let r = StoredValue::new(region);
@@ -451,8 +484,10 @@ fn CopyRow(region: String, label: String, form: RwSignal<Policy>) -> impl IntoVi
         form.with(|p| r.with_value(|id| p.copies.iter().find(|c| &c.region_id == id).map(|c| c.retention_days)))
     };
     let label_days = format!("Days to keep the copy in {label}");
+    // The days as typed (the form holds 0 for a value out of range, which Save refuses).
+    let text = RwSignal::new(days_untracked(form, r).unwrap_or(DEFAULT_RETENTION_DAYS).to_string());
     view! {
-        <li>
+        <li class="copy-row">
             <label class="checkbox">
                 <input
                     type="checkbox"
@@ -463,10 +498,11 @@ fn CopyRow(region: String, label: String, form: RwSignal<Policy>) -> impl IntoVi
                             let id = r.get_value();
                             p.copies.retain(|c| c.region_id != id);
                             if on {
+                                let days = parse_retention(&text.get_untracked()).unwrap_or(0);
                                 p.copies
                                     .push(PolicyCopy {
                                         region_id: id,
-                                        retention_days: DEFAULT_RETENTION_DAYS,
+                                        retention_days: days,
                                     });
                             }
                         });
@@ -480,18 +516,20 @@ fn CopyRow(region: String, label: String, form: RwSignal<Policy>) -> impl IntoVi
                 max="30"
                 aria-label=label_days
                 prop:disabled=move || days().is_none()
-                prop:value=move || days().unwrap_or(DEFAULT_RETENTION_DAYS).to_string()
+                prop:value=move || text.get()
                 on:input:target=move |ev| {
-                    if let Ok(n) = parse_retention(&ev.target().value()) {
-                        form.update(|p| {
-                            let id = r.get_value();
-                            if let Some(c) = p.copies.iter_mut().find(|c| c.region_id == id) {
-                                c.retention_days = n;
-                            }
-                        });
-                    }
+                    let v = ev.target().value();
+                    let n = parse_retention(&v).unwrap_or(0);
+                    text.set(v);
+                    form.update(|p| {
+                        let id = r.get_value();
+                        if let Some(c) = p.copies.iter_mut().find(|c| c.region_id == id) {
+                            c.retention_days = n;
+                        }
+                    });
                 }
             />
+            <span aria-hidden="true">"days"</span>
         </li>
     }
 }

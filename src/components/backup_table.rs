@@ -112,10 +112,11 @@ pub fn BackupTable(
     .into_any()
 }
 
-/// A manual backup never expires (docs/api-contract.md §2): "Never", whatever the API sent.
+/// A manual backup never expires (docs/api-contract.md §2): "Never", whatever the API sent. An
+/// automatic one always does: its time, or "—" when the API did not say.
 pub fn expires(b: &Backup) -> AnyView {
-    if b.creation_method == CreationMethod::Manual && b.expire_time.is_empty() {
+    if b.creation_method == CreationMethod::Manual {
         return view! { "Never" }.into_any();
     }
-    view! { <LocalTime iso=b.expire_time.clone() empty="Never" /> }.into_any()
+    view! { <LocalTime iso=b.expire_time.clone() /> }.into_any()
 }

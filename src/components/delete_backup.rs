@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::modal::{Modal, close};
-use crate::rules::backup_actions::{confirms, delete_needs_typed_name};
+use crate::rules::backup_actions::{confirmation_text, confirms, delete_needs_typed_name};
 use crate::rules::cost::{self, CostInput, Estimate};
 use crate::rules::{format, reconcile};
 use crate::state::Connection;
@@ -40,7 +40,7 @@ pub fn DeleteBackupDialog(
     let typed_name = delete_needs_typed_name(&detail);
     let typed = RwSignal::new(String::new());
     let phase = RwSignal::new(Phase::Idle);
-    let name = StoredValue::new(b.backup_name.clone());
+    let name = StoredValue::new(confirmation_text(&detail).to_owned());
     let ready = move || !typed_name || name.with_value(|n| confirms(&typed.get(), n));
 
     let frees = match (
@@ -115,7 +115,7 @@ pub fn DeleteBackupDialog(
                                     this data."
                                 </p>
                                 <label for="delete-confirm">
-                                    {format!("Type the backup's name, {}, to confirm", b.backup_name)}
+                                    {format!("Type the backup's name, {}, to confirm", name.get_value())}
                                 </label>
                                 <input
                                     id="delete-confirm"

@@ -22,6 +22,9 @@ pub fn Modal(
     class: &'static str,
     /// Called after the dialog closed, however it closed.
     on_closed: Callback<()>,
+    /// While true, Escape does not close it: a request is out whose answer must be seen.
+    #[prop(optional, into)]
+    busy: Option<Signal<bool>>,
     children: Children,
 ) -> impl IntoView {
     // Shown as a modal once mounted.
@@ -36,6 +39,11 @@ pub fn Modal(
             class=format!("modal {class}")
             aria-labelledby=labelled_by
             on:close=move |_| on_closed.run(())
+            on:cancel=move |ev: leptos::ev::Event| {
+                if busy.is_some_and(|b| b.get_untracked()) {
+                    ev.prevent_default();
+                }
+            }
         >
             {children()}
         </dialog>

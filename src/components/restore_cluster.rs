@@ -13,9 +13,10 @@ use crate::components::modal::{Modal, close};
 use crate::route::Route;
 use crate::rules::backup_actions::{NOT_RESTORED, cu_size_problem, original_version_allowed, restored_name};
 use crate::rules::cost::{self, CostInput, Estimate};
-use crate::rules::format;
+use crate::rules::format::{self, lower_first};
 use crate::rules::job_register::{JobEntry, JobKind};
 use crate::rules::names::{CLUSTER_NAME_RULE, check_cluster_name};
+use crate::rules::reconcile;
 use crate::state::Connection;
 use crate::state::jobs::Jobs;
 use crate::state::roles::Roles;
@@ -25,9 +26,27 @@ use crate::state::toasts::{ToastTone, Toasts};
 enum Phase {
     Idle,
     Sending,
+    /// The answer was lost: looking for the cluster it may have made.
+    Checking,
+    /// Refused, or lost and nothing was made: the form may be sent again.
     Failed(ApiError),
+    /// Lost, and whether a cluster was made is not known: not sent again from here.
+    Unknown(ApiError),
+    /// Lost, but the cluster was made (its password was in the lost answer).
+    MadeUnseen(String),
     /// Made: the answer, password included, lives only here until the dialog closes.
     Done(RestoreClusterResponse),
+}
+
+impl Phase {
+    /// Whether Restore may be pressed now.
+    fn may_send(&self) -> bool {
+        matches!(self, Phase::Idle | Phase::Failed(_))
+    }
+
+    fn busy(&self) -> bool {
+        matches!(self, Phase::Sending | Phase::Checking)
+    }
 }
 
 #[component]
@@ -53,7 +72,6 @@ pub fn RestoreClusterDialog(
     let original_ok = original_version_allowed(&b.create_time, now_ms());
     let original = RwSignal::new(false);
     let phase = RwSignal::new(Phase::Idle);
-    let tried = RwSignal::new(false);
 
     let plan_of = move |id: &str| -> Option<Plan> {
         projects.get().flatten().and_then(Result::ok)?.into_iter().find(|p| p.project_id == id).and_then(|p| p.plan)
@@ -108,8 +126,7 @@ pub fn RestoreClusterDialog(
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        tried.set(true);
-        if !matches!(phase.get_untracked(), Phase::Idle | Phase::Failed(_)) || !valid() {
+        if !phase.with_untracked(Phase::may_send) || !valid() {
             return;
         }
         let Ok(cu_size) = cu.get_untracked().trim().parse::<u64>() else { return };
@@ -147,6 +164,20 @@ pub fn RestoreClusterDialog(
                         ToastTone::Success,
                     );
                     let _ = phase.try_set(Phase::Done(answer));
+                }
+                // The request may have made the cluster: look for it before inviting a second try.
+                Err(e) if reconcile::outcome_unknown(&e) => {
+                    let _ = phase.try_set(Phase::Checking);
+                    let found = client.list_clusters().await.map(|all| {
+                        all.into_iter()
+                            .find(|c| c.project_id == req.project_id && c.cluster_name == req.cluster_name)
+                            .map(|c| c.cluster_id)
+                    });
+                    let _ = phase.try_set(match found {
+                        Ok(Some(id)) => Phase::MadeUnseen(id),
+                        Ok(None) => Phase::Failed(e),
+                        Err(_) => Phase::Unknown(e),
+                    });
                 }
                 Err(e) => {
                     let _ = phase.try_set(Phase::Failed(e));
@@ -191,7 +222,7 @@ pub fn RestoreClusterDialog(
                     autocomplete="off"
                     spellcheck="false"
                     aria-describedby="restore-name-rule restore-name-error"
-                    aria-invalid=move || (tried.get() && name_error.with(Option::is_some)).then_some("true")
+                    aria-invalid=move || name_error.with(Option::is_some).then_some("true")
                     prop:value=move || name.get()
                     on:input:target=move |ev| name.set(ev.target().value())
                 />
@@ -285,56 +316,105 @@ pub fn RestoreClusterDialog(
     };
 
     view! {
-        <Modal dialog labelled_by="restore-cluster-title" on_closed>
+        <Modal
+            dialog
+            labelled_by="restore-cluster-title"
+            on_closed
+            busy=Signal::derive(move || phase.with(Phase::busy))
+        >
             <form class="modal-body" on:submit=submit novalidate>
                 <header class="modal-header">
                     <h2 id="restore-cluster-title">"Restore cluster"</h2>
                     <p class="muted">{format!("From backup {} of {}", b.backup_name, b.cluster_name)}</p>
                 </header>
-                {move || match phase.get() {
-                    Phase::Done(answer) => view! { <Password answer /> }.into_any(),
-                    _ => form().into_any(),
-                }}
+                // The form stays mounted while it is sent (focus stays on Restore); only the
+                // answer replaces it.
+                <Show
+                    when=move || !phase.with(|p| matches!(p, Phase::Done(_)))
+                    fallback=move || {
+                        phase
+                            .with(|p| match p {
+                                Phase::Done(answer) => Some(view! { <Password answer=answer.clone() /> }),
+                                _ => None,
+                            })
+                    }
+                >
+                    {form()}
+                </Show>
                 <footer class="modal-footer">
                     <div class="create-outcome">
                         {move || match phase.get() {
                             Phase::Failed(error) => view! { <ErrorPanel error /> }.into_any(),
+                            Phase::Unknown(error) => {
+                                view! {
+                                    <div class="error-panel" role="alert">
+                                        <p class="error-title">
+                                            {format!(
+                                                "The answer was lost ({}), and the console could not check whether the \
+                                                cluster was made.",
+                                                lower_first(&error.title()).trim_end_matches('.'),
+                                            )}
+                                        </p>
+                                        <p class="error-action">
+                                            "Look for it on the Clusters page before you try again, so as not to make two."
+                                        </p>
+                                    </div>
+                                }
+                                    .into_any()
+                            }
+                            Phase::MadeUnseen(id) => {
+                                view! {
+                                    <p class="outcome-line" role="alert">
+                                        {format!(
+                                            "The answer was lost, but the cluster was made ({id}). Its db_admin password \
+                                            was in that answer: reset it in the Zilliz console. ",
+                                        )}
+                                        <a href=Route::Cluster(id.clone()).href()>"Open the new cluster"</a>
+                                    </p>
+                                }
+                                    .into_any()
+                            }
                             _ => ().into_any(),
                         }} <p class="outcome-line" role="status">
-                            {move || matches!(phase.get(), Phase::Sending).then_some("Starting the restore…")}
+                            {move || match phase.get() {
+                                Phase::Sending => "Starting the restore…",
+                                Phase::Checking => "The answer was lost; checking whether the cluster was made…",
+                                _ => "",
+                            }}
                         </p>
                     </div>
                     <div class="footer-buttons">
-                        {move || {
-                            if matches!(phase.get(), Phase::Done(_)) {
+                        <Show
+                            when=move || phase.with(Phase::may_send) || phase.with(Phase::busy)
+                            fallback=move || {
                                 view! {
                                     <button type="button" class="primary" on:click=move |_| close(dialog)>
                                         "Close"
                                     </button>
                                 }
-                                    .into_any()
-                            } else {
-                                view! {
-                                    <button type="button" on:click=move |_| close(dialog)>
-                                        "Cancel"
-                                    </button>
-                                    <button
-                                        type="submit"
-                                        class="primary"
-                                        aria-disabled=move || matches!(phase.get(), Phase::Sending).then_some("true")
-                                    >
-                                        {move || {
-                                            if matches!(phase.get(), Phase::Sending) {
-                                                "Restoring…"
-                                            } else {
-                                                "Restore"
-                                            }
-                                        }}
-                                    </button>
-                                }
-                                    .into_any()
                             }
-                        }}
+                        >
+                            // Nothing closes the dialog while a request is out: its answer
+                            // (the password) must be seen.
+                            <button
+                                type="button"
+                                aria-disabled=move || phase.with(Phase::busy).then_some("true")
+                                on:click=move |_| {
+                                    if !phase.with_untracked(Phase::busy) {
+                                        close(dialog)
+                                    }
+                                }
+                            >
+                                "Cancel"
+                            </button>
+                            <button
+                                type="submit"
+                                class="primary"
+                                aria-disabled=move || phase.with(Phase::busy).then_some("true")
+                            >
+                                {move || if phase.with(Phase::busy) { "Restoring…" } else { "Restore" }}
+                            </button>
+                        </Show>
                     </div>
                 </footer>
             </form>

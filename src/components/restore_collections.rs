@@ -12,8 +12,10 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::modal::{Modal, close};
 use crate::route::Route;
 use crate::rules::backup_actions::{CollectionRestore, duplicate_target, restore_targets};
+use crate::rules::format::{self, lower_first};
 use crate::rules::job_register::{JobEntry, JobKind};
 use crate::rules::names::{COLLECTION_NAME_RULE, check_collection_name, default_restore_name};
+use crate::rules::reconcile;
 use crate::state::Connection;
 use crate::state::jobs::Jobs;
 use crate::state::roles::Roles;
@@ -34,7 +36,17 @@ enum Outcome {
     NotSent,
     Sending,
     Started(String),
+    /// Refused: may be sent again.
     Failed(ApiError),
+    /// The answer was lost: the restore may have started, so it is not sent again from here.
+    Unknown(ApiError),
+}
+
+impl Outcome {
+    /// Sent, or perhaps sent: never sent again.
+    fn settled(&self) -> bool {
+        matches!(self, Outcome::Started(_) | Outcome::Unknown(_) | Outcome::Sending)
+    }
 }
 
 #[component]
@@ -88,7 +100,7 @@ pub fn RestoreCollectionsDialog(
     let plan = move || -> Vec<CollectionRestore> {
         rows.with(|rs| {
             rs.iter()
-                .filter(|r| r.chosen && !matches!(r.outcome, Outcome::Started(_)))
+                .filter(|r| r.chosen && !r.outcome.settled())
                 .map(|r| CollectionRestore {
                     db_name: r.db_name.clone(),
                     collection_name: r.collection_name.clone(),
@@ -129,7 +141,7 @@ pub fn RestoreCollectionsDialog(
         let work: Vec<(usize, CollectionRestore)> = rows.with_untracked(|rs| {
             rs.iter()
                 .enumerate()
-                .filter(|(_, r)| r.chosen && !matches!(r.outcome, Outcome::Started(_)))
+                .filter(|(_, r)| r.chosen && !r.outcome.settled())
                 .map(|(i, r)| {
                     (
                         i,
@@ -151,7 +163,11 @@ pub fn RestoreCollectionsDialog(
         leptos::task::spawn_local(async move {
             let mut started = 0;
             for (i, item) in work {
-                let _ = rows.try_update(|rs| rs[i].outcome = Outcome::Sending);
+                // The dialog cannot close while this runs (see `busy`); should it be gone all
+                // the same, nothing more is sent.
+                if rows.try_update(|rs| rs[i].outcome = Outcome::Sending).is_none() {
+                    break;
+                }
                 let result = client.restore_collection(&cluster_id, &backup_id, &item.request(&dest)).await;
                 roles.learn_from(key, &result);
                 let outcome = match result {
@@ -169,6 +185,7 @@ pub fn RestoreCollectionsDialog(
                         });
                         Outcome::Started(answer.job_id)
                     }
+                    Err(e) if reconcile::outcome_unknown(&e) => Outcome::Unknown(e),
                     Err(e) => Outcome::Failed(e),
                 };
                 let _ = rows.try_update(|rs| rs[i].outcome = outcome);
@@ -193,14 +210,13 @@ pub fn RestoreCollectionsDialog(
 
     let count = rows.with_untracked(Vec::len);
     view! {
-        <Modal dialog labelled_by="restore-collections-title" on_closed>
+        <Modal dialog labelled_by="restore-collections-title" on_closed busy>
             <form class="modal-body" on:submit=submit novalidate>
                 <header class="modal-header">
                     <h2 id="restore-collections-title">"Restore collections"</h2>
                     <p class="muted">{format!("From backup {} of {}", b.backup_name, b.cluster_name)}</p>
                 </header>
                 <div class="modal-scroll">
-                    <label for="restore-target">"Target cluster"</label>
                     {move || match clusters.get().flatten() {
                         None => {
                             view! {
@@ -216,6 +232,7 @@ pub fn RestoreCollectionsDialog(
                         Some(Ok(_)) => {
                             let (list, others) = targets.get().unwrap_or_default();
                             view! {
+                                <label for="restore-target">"Target cluster"</label>
                                 <select id="restore-target" on:change:target=move |ev| target.set(ev.target().value())>
                                     {list
                                         .into_iter()
@@ -242,8 +259,7 @@ pub fn RestoreCollectionsDialog(
                             }
                                 .into_any()
                         }
-                    }}
-                    <label for="restore-db">"Target database"</label>
+                    }} <label for="restore-db">"Target database"</label>
                     <input
                         id="restore-db"
                         type="text"
@@ -253,11 +269,9 @@ pub fn RestoreCollectionsDialog(
                         aria-describedby="restore-db-hint"
                         prop:value=move || dest_db.get()
                         on:input:target=move |ev| dest_db.set(ev.target().value())
-                    />
-                    <p id="restore-db-hint" class="muted">
+                    /> <p id="restore-db-hint" class="muted">
                         "Leave empty to restore each collection into a database of the same name."
-                    </p>
-                    <fieldset>
+                    </p> <fieldset>
                         <legend>"Collections"</legend>
                         <p id="restore-name-rule" class="muted">
                             {COLLECTION_NAME_RULE}
@@ -296,7 +310,7 @@ pub fn RestoreCollectionsDialog(
                                             <input
                                                 type="text"
                                                 aria-label=name_label
-                                                aria-describedby="restore-name-rule"
+                                                aria-describedby=format!("restore-name-rule restore-row-{i}")
                                                 autocomplete="off"
                                                 spellcheck="false"
                                                 prop:value=move || row().dest_name
@@ -309,8 +323,10 @@ pub fn RestoreCollectionsDialog(
                                                     rows.update(|rs| rs[i].dest_name = v)
                                                 }
                                             />
-                                            <span class="field-error">{name_error}</span>
-                                            <span class="row-outcome" role="status">
+                                            <span id=format!("restore-row-{i}") class="field-error">
+                                                {name_error}
+                                            </span>
+                                            <span class="row-outcome">
                                                 {move || match row().outcome {
                                                     Outcome::NotSent => ().into_any(),
                                                     Outcome::Sending => view! { "Sending…" }.into_any(),
@@ -322,6 +338,18 @@ pub fn RestoreCollectionsDialog(
                                                             .into_any()
                                                     }
                                                     Outcome::Failed(error) => view! { <ErrorPanel error /> }.into_any(),
+                                                    Outcome::Unknown(error) => {
+                                                        view! {
+                                                            <span class="error-panel">
+                                                                {format!(
+                                                                    "The answer was lost ({}): it may have started. Look \
+                                                                    in Jobs before you restore it again.",
+                                                                    lower_first(&error.title()).trim_end_matches('.'),
+                                                                )}
+                                                            </span>
+                                                        }
+                                                            .into_any()
+                                                    }
                                                 }}
                                             </span>
                                         </li>
@@ -329,8 +357,7 @@ pub fn RestoreCollectionsDialog(
                                 })
                                 .collect_view()}
                         </ul>
-                    </fieldset>
-                    <fieldset>
+                    </fieldset> <fieldset>
                         <legend>"After the restore"</legend>
                         <label class="radio">
                             <input
@@ -356,11 +383,24 @@ pub fn RestoreCollectionsDialog(
                     </p>
                 </div>
                 <footer class="modal-footer">
+                    // One line announces how the sending goes; the rows show each outcome.
+                    <p class="outcome-line" role="status">
+                        {move || progress(&rows.get())}
+                    </p>
                     <p id="restore-collections-reason" class="disabled-reason" aria-live="polite">
                         {move || tried.get().then(|| problem.get()).flatten()}
                     </p>
                     <div class="footer-buttons">
-                        <button type="button" on:click=move |_| close(dialog)>
+                        // Not while requests are out: each answer must be seen.
+                        <button
+                            type="button"
+                            aria-disabled=move || busy.get().then_some("true")
+                            on:click=move |_| {
+                                if !busy.get_untracked() {
+                                    close(dialog)
+                                }
+                            }
+                        >
                             "Close"
                         </button>
                         <button
@@ -376,6 +416,31 @@ pub fn RestoreCollectionsDialog(
             </form>
         </Modal>
     }
+}
+
+/// "Restoring 2 of 3…", then "2 restores started, 1 failed." ("" before anything is sent).
+fn progress(rows: &[Row]) -> String {
+    let count = |f: fn(&Outcome) -> bool| rows.iter().filter(|r| f(&r.outcome)).count();
+    let sending = count(|o| matches!(o, Outcome::Sending));
+    let started = count(|o| matches!(o, Outcome::Started(_)));
+    let failed = count(|o| matches!(o, Outcome::Failed(_)));
+    let unknown = count(|o| matches!(o, Outcome::Unknown(_)));
+    let done = started + failed + unknown;
+    if sending > 0 {
+        let queued = rows.iter().filter(|r| r.chosen && r.outcome == Outcome::NotSent).count();
+        return format!("Restoring {} of {}…", done + 1, done + sending + queued);
+    }
+    if done == 0 {
+        return String::new();
+    }
+    let mut parts = vec![format::count(started, "restore started", "restores started")];
+    if failed > 0 {
+        parts.push(format!("{failed} refused"));
+    }
+    if unknown > 0 {
+        parts.push(format!("{unknown} not known"));
+    }
+    format!("{}.", parts.join(", "))
 }
 
 // The dialog as a chunk of the split release build (src/components/lazy_view.rs).

@@ -23,9 +23,9 @@ use crate::state::Connection;
 use crate::state::jobs::Jobs;
 use crate::state::roles::Roles;
 
-/// The dialog open on this page.
+/// The dialog open on a backup's page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Action {
+pub enum Action {
     RestoreCluster,
     RestoreCollections,
     Delete,
@@ -38,7 +38,10 @@ pub fn BackupPage() -> impl IntoView {
     let ids = Memo::new(move |_| {
         params.with(|p| (p.get(route::ID).unwrap_or_default(), p.get(route::BACKUP_ID).unwrap_or_default()))
     });
+    let jobs = Jobs::get();
     let backup = conn.load(move |client| {
+        // A job finishing (the backup made, a restore done) reads it again.
+        jobs.finished.track();
         let (cluster, backup) = ids.get();
         async move { client.describe_backup(&cluster, &backup).await }
     });
@@ -48,83 +51,22 @@ pub fn BackupPage() -> impl IntoView {
         let (cluster, _) = ids.get();
         async move { client.describe_cluster(&cluster).await }
     });
-    let cluster_now = Signal::derive(move || cluster.get().flatten().and_then(Result::ok));
-
-    view! {
-        <p class="breadcrumb">
-            <a href=Route::Backups.href()>"Backups"</a>
-            " / "
-            <a href=move || {
-                Route::Cluster(ids.get().0).href()
-            }>{move || cluster_now.get().map(|c| c.cluster_name).unwrap_or_else(|| ids.get().0)}</a>
-            " / "
-            {move || ids.get().1}
-        </p>
-        <Show when=move || conn.ready() fallback=NeedsKey>
-            <Transition fallback=|| {
-                view! {
-                    <p class="loading" role="status">
-                        "Loading the backup…"
-                    </p>
-                }
-            }>
-                {move || Suspend::new(async move {
-                    let result: Option<Result<BackupDetail, ApiError>> = backup.await;
-                    match result {
-                        Some(Ok(detail)) => view! { <BackupDetails detail cluster=cluster_now /> }.into_any(),
-                        Some(Err(error)) => {
-                            view! {
-                                <h1>"Backup"</h1>
-                                <ErrorPanel error retry=Callback::new(move |_| backup.refetch()) />
-                            }
-                                .into_any()
-                        }
-                        None => ().into_any(),
-                    }
-                })}
-            </Transition>
-        </Show>
-    }
-}
-
-/// The details of one backup, as Describe Backup gave them (both documented collection shapes).
-#[component]
-pub fn BackupDetails(
-    detail: BackupDetail,
-    /// The source cluster, once known.
-    #[prop(into)]
-    cluster: Signal<Option<Cluster>>,
-) -> impl IntoView {
-    let conn = Connection::get();
-    let roles = Roles::get();
-    let jobs = Jobs::get();
-    let target = CreateBackupTarget::get();
-    let navigate = use_navigate();
-    let role = Signal::derive(move || roles.of(conn.key.with(|k| k.as_ref().map(|k| k.fingerprint()).unwrap_or(0))));
+    // None while loading, Some(None) when it could not be read.
+    let cluster_now = Signal::derive(move || cluster.get().flatten().map(Result::ok));
+    // The dialog lives here, outside the details: reading the backup again (a job finished)
+    // rebuilds the details but leaves an open dialog and what was typed in it alone.
     let open = RwSignal::new(None::<Action>);
-    let detail_sv = StoredValue::new(detail.clone());
-    let b = detail.backup.clone();
-
-    let monthly =
-        match cost::estimate(&CostInput { region_id: &detail.region_id, size_bytes: b.size, copy_regions: &[] }) {
-            Estimate::Known { monthly_micro_usd, .. } => {
-                format!("about {} a month", cost::format_usd(monthly_micro_usd))
-            }
-            _ => "not known for this region or size".to_owned(),
-        };
-    let databases = detail.databases();
-    let grouped = !detail.db_collections.is_empty();
-
     let on_closed = Callback::new(move |_| open.set(None));
-    let on_deleted = Callback::new({
-        let navigate = navigate.clone();
-        let cluster_id = b.cluster_id.clone();
-        move |_| navigate(&Route::Cluster(cluster_id.clone()).href(), Default::default())
+    let navigate = use_navigate();
+    let on_deleted = Callback::new(move |_| {
+        let (cluster_id, _) = ids.get_untracked();
+        navigate(&Route::Cluster(cluster_id).href(), Default::default())
     });
     let dialog = move || {
-        let d = detail_sv.get_value();
-        let c = cluster.get_untracked();
-        open.get().map(|action| match action {
+        let action = open.get()?;
+        let d = backup.get_untracked().flatten().and_then(Result::ok)?;
+        let c = cluster_now.get_untracked().flatten();
+        Some(match action {
             Action::Delete => {
                 let load = Loader::new(move || delete_backup::chunk(d.clone(), on_closed, on_deleted));
                 view! { <LazyView load what="the Delete backup dialog" on_dismiss=on_closed /> }.into_any()
@@ -140,13 +82,81 @@ pub fn BackupDetails(
         })
     };
 
+    view! {
+        <p class="breadcrumb">
+            <a href=Route::Backups.href()>"Backups"</a>
+            " / "
+            <a href=move || {
+                Route::Cluster(ids.get().0).href()
+            }>{move || cluster_now.get().flatten().map(|c| c.cluster_name).unwrap_or_else(|| ids.get().0)}</a>
+            " / "
+            {move || ids.get().1}
+        </p>
+        <Show when=move || conn.ready() fallback=NeedsKey>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading the backup…"
+                    </p>
+                }
+            }>
+                {move || Suspend::new(async move {
+                    let result: Option<Result<BackupDetail, ApiError>> = backup.await;
+                    match result {
+                        Some(Ok(detail)) => view! { <BackupDetails detail cluster=cluster_now open /> }.into_any(),
+                        Some(Err(error)) => {
+                            view! {
+                                <h1>"Backup"</h1>
+                                <ErrorPanel error retry=Callback::new(move |_| backup.refetch()) />
+                            }
+                                .into_any()
+                        }
+                        None => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </Show>
+        {dialog}
+    }
+}
+
+/// The details of one backup, as Describe Backup gave them (both documented collection shapes).
+#[component]
+pub fn BackupDetails(
+    detail: BackupDetail,
+    /// The source cluster: `None` while loading, `Some(None)` if it could not be read.
+    #[prop(into)]
+    cluster: Signal<Option<Option<Cluster>>>,
+    /// Which action's dialog is open (the page renders it).
+    #[prop(optional)]
+    open: Option<RwSignal<Option<Action>>>,
+) -> impl IntoView {
+    let conn = Connection::get();
+    let roles = Roles::get();
+    let jobs = Jobs::get();
+    let target = CreateBackupTarget::get();
+    let role = Signal::derive(move || roles.of(conn.key.with(|k| k.as_ref().map(|k| k.fingerprint()).unwrap_or(0))));
+    let open = open.unwrap_or_else(|| RwSignal::new(None));
+    let detail_sv = StoredValue::new(detail.clone());
+    let b = detail.backup.clone();
+
+    let monthly =
+        match cost::estimate(&CostInput { region_id: &detail.region_id, size_bytes: b.size, copy_regions: &[] }) {
+            Estimate::Known { monthly_micro_usd, .. } => {
+                format!("about {} a month", cost::format_usd(monthly_micro_usd))
+            }
+            _ => "not known for this region or size".to_owned(),
+        };
+    let databases = detail.databases();
+    let grouped = !detail.db_collections.is_empty();
+
     let restore_cluster_reason =
         Signal::derive(move || detail_sv.with_value(|d| restore_cluster_blocked(d, role.get())));
     let restore_collections_reason =
         Signal::derive(move || detail_sv.with_value(|d| restore_collections_blocked(d, role.get())));
     let delete_reason = Signal::derive(move || detail_sv.with_value(|d| delete_blocked(d, role.get())));
     let create_like = move |_| {
-        if let Some(c) = cluster.get_untracked() {
+        if let Some(Some(c)) = cluster.get_untracked() {
             let (like, _) = detail_sv.with_value(BackupForm::like);
             target.open_like(c, like);
         }
@@ -154,10 +164,12 @@ pub fn BackupDetails(
     let like_reason = Signal::derive(move || {
         if role.get() == RoleKnowledge::Denied {
             Some(crate::rules::backup_actions::ROLE_REFUSED.to_owned())
-        } else if cluster.with(Option::is_none) {
-            Some("The source cluster could not be read.".to_owned())
         } else {
-            None
+            match cluster.get() {
+                None => Some("Reading the source cluster…".to_owned()),
+                Some(None) => Some("The source cluster could not be read: reload the page to try again.".to_owned()),
+                Some(Some(_)) => None,
+            }
         }
     });
 
@@ -264,7 +276,6 @@ pub fn BackupDetails(
             <h2 id="backup-history">"History"</h2>
             {move || view! { <History entries=history.get() /> }}
         </section>
-        {dialog}
     }
 }
 

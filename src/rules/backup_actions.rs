@@ -160,6 +160,11 @@ pub fn delete_needs_typed_name(b: &BackupDetail) -> bool {
     b.backup.creation_method != CreationMethod::Auto
 }
 
+/// What must be typed to delete `b`: its name, or its id when the API gave no name.
+pub fn confirmation_text(b: &BackupDetail) -> &str {
+    if b.backup.backup_name.trim().is_empty() { &b.backup.backup_id } else { &b.backup.backup_name }
+}
+
 /// Whether the typed confirmation matches (surrounding spaces forgiven, case not).
 pub fn confirms(typed: &str, name: &str) -> bool {
     !name.is_empty() && typed.trim() == name
@@ -296,6 +301,8 @@ mod tests {
         assert!(!confirms("dedicated-01_backup2", "Dedicated-01_backup2"));
         assert!(!confirms("", ""));
         assert!(!confirms("Dedicated-01_backup", "Dedicated-01_backup2"));
+        let unnamed: BackupDetail = serde_json::from_str(r#"{"backupId":"backup1_x","backupName":" "}"#).unwrap();
+        assert_eq!(confirmation_text(&unnamed), "backup1_x");
     }
 
     #[test]

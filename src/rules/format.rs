@@ -23,6 +23,12 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The sentence `s` with its first letter in lower case, to go after a colon.
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +46,13 @@ mod tests {
         assert_eq!(bytes(1_050), "1.1 kB");
         assert_eq!(bytes(999_949), "999.9 kB");
         assert_eq!(bytes(999_950), "1.0 MB");
+    }
+
+    #[test]
+    fn lower_first_letter() {
+        assert_eq!(lower_first("The API refused."), "the API refused.");
+        assert_eq!(lower_first("Élan"), "élan");
+        assert_eq!(lower_first(""), "");
     }
 
     #[test]

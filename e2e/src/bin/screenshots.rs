@@ -1,5 +1,6 @@
 //! Takes the screenshots in docs/ from the release build: the Create Backup dialog in each
-//! state, light and dark, plus the main pages. Run with `make screenshots`.
+//! state, the backups workflow (list, details, Delete, Restore, the policy), light and dark,
+//! plus the main pages. Run with `make screenshots`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,6 +67,51 @@ async fn main() -> Result<(), Error> {
         open_dialog(&b, &server, "prod-recommend").await?;
         b.screenshot(&shot("dialog-enterprise")).await?;
         b.client.find(Locator::XPath(&find::button("Cancel"))).await?.click().await?;
+    }
+
+    // The backups workflow, light and dark.
+    for scheme in ["light", "dark"] {
+        b.color_scheme(scheme).await?;
+        let shot = |name: &str| out.join(format!("{name}-{scheme}.png"));
+        eprintln!("backups {scheme}");
+        b.client.goto(&format!("{}/backups?by=manual", server.url)).await?;
+        b.wait_for(Locator::XPath(&find::row("prod-search_backup1"))).await?;
+        b.screenshot(&shot("backups")).await?;
+        b.client.find(Locator::XPath(&find::link("prod-search_backup1"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&find::heading("History"))).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.screenshot(&shot("backup-details")).await?;
+        b.client.find(Locator::XPath(&find::button("Delete backup"))).await?.click().await?;
+        b.wait_for(Locator::XPath("//dialog[@open]//input")).await?.send_keys("prod-search_backup1").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.screenshot(&shot("dialog-delete")).await?;
+        b.client.find(Locator::XPath(&find::button("Cancel"))).await?.click().await?;
+        b.client.find(Locator::XPath(&find::button("Restore collections"))).await?.click().await?;
+        b.wait_for(Locator::XPath(&find::labelled("Target cluster"))).await?;
+        b.client.find(Locator::XPath(&find::labelled("Restore default.articles_en"))).await?.click().await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.screenshot(&shot("dialog-restore-collections")).await?;
+        b.client.find(Locator::XPath("//dialog[@open]//button[normalize-space()='Close']")).await?.click().await?;
+        b.client.find(Locator::XPath(&find::button("Restore cluster"))).await?.click().await?;
+        let name = b.wait_for(Locator::XPath(&find::labelled("New cluster name"))).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.screenshot(&shot("dialog-restore-cluster")).await?;
+        name.clear().await?;
+        name.send_keys(&format!("prod-search-{scheme}")).await?;
+        b.client.find(Locator::XPath("//dialog[@open]//button[normalize-space()='Restore']")).await?.click().await?;
+        b.wait_for(Locator::XPath("//dialog[@open]//code[contains(@class,'secret')]")).await?;
+        b.screenshot(&shot("dialog-restore-password")).await?;
+        b.client.find(Locator::XPath("//dialog[@open]//button[normalize-space()='Close']")).await?.click().await?;
+
+        // A cluster's automatic backup policy, being edited.
+        b.client.goto(&format!("{}/clusters/in01-3f9a1c7e5b2d401", server.url)).await?;
+        let retention = b.wait_for(Locator::XPath(&find::labelled("Keep each backup (days, 1 to 30)"))).await?;
+        b.client.find(Locator::XPath(&find::labelled("Sunday"))).await?.click().await?;
+        retention.clear().await?;
+        retention.send_keys("14").await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        b.client.execute("document.getElementById('policy-heading').scrollIntoView({block: 'start'});", vec![]).await?;
+        b.screenshot(&shot("cluster-policy")).await?;
     }
 
     // A manual backup in progress blocks the next one (slow jobs keep it running).

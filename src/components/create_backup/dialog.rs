@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use super::checklist::Checklist;
 use super::copies::Copies;
 use super::cost_notice::CostNotice;
-use super::model::{CreateBackupModel, Outcome, Phase, lower_first};
+use super::model::{CreateBackupModel, Outcome, Phase};
 use super::scope::ScopePicker;
 use crate::browser;
 use crate::components::error_panel::ErrorPanel;
 use crate::route::Route;
 use crate::rules::backup_form::{BackupForm, copy_options};
 use crate::rules::cost;
+use crate::rules::format::lower_first;
 
 #[component]
 pub fn CreateBackupDialog(

@@ -340,11 +340,6 @@ pub enum Outcome {
     },
 }
 
-pub fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
-}
-
 /// After a Create whose answer was lost: the backup it made (a new manual backup of the
 /// cluster) and that backup's job, if List Jobs finds it. An error means "could not look".
 async fn look_for_created(
