@@ -674,3 +674,179 @@ async fn a_read_only_key_sees_everything_and_can_change_nothing() {
     wait(&host2, "the reason", || host2.text().contains(ROLE_REFUSED)).await;
     assert!(disabled(&host2.button("Save policy")));
 }
+
+/// The four faults every flow meets: (what the fault is, its settings).
+fn the_four_faults() -> Vec<(&'static str, Value)> {
+    vec![
+        ("latency", json!({"latencyMs": 700})),
+        ("500", json!({"errorRate": 1.0, "remaining": 1})),
+        ("HTML 502", json!({"htmlErrorRate": 1.0, "remaining": 1})),
+        ("malformed JSON", json!({"malformedRate": 1.0, "remaining": 1})),
+    ]
+}
+
+fn on(fault: &Value, endpoint: &str) -> Value {
+    let mut f = fault.clone();
+    f["endpoints"] = json!([endpoint]);
+    f
+}
+
+#[wasm_bindgen_test]
+async fn a_backups_page_and_its_policy_recover_from_each_fault() {
+    reset().await;
+    for (name, fault) in the_four_faults() {
+        // The backup's page (Describe Backup).
+        faults(on(&fault, "GET /v2/clusters/*/backups/backup2_b2c3d4e5f607182")).await;
+        let host = Host::new();
+        let at = At::go(&format!("/clusters/{PROD_SEARCH}/backups/{CLUSTER_BACKUP}"));
+        let (handle, _) = mount_app(&host, "demo-owner-key");
+        // A 5xx or a proxy's page is retried on its own; an answer that is not JSON is not (it
+        // would be the same again) and says so with Try again; a slow answer is waited for.
+        wait(&host, &format!("the details or Try again after {name}"), || {
+            host.text().contains("History") || host.text().contains("Try again")
+        })
+        .await;
+        if !host.text().contains("History") {
+            assert_eq!(name, "malformed JSON", "only an unreadable answer waits for Try again");
+            host.button("Try again").click();
+        }
+        wait(&host, &format!("the details after {name}"), || host.text().contains("History")).await;
+        drop(handle);
+        drop(at);
+        no_faults().await;
+
+        // The policy's Get and Set.
+        faults(on(&fault, "GET /v2/clusters/*/backups/policy")).await;
+        let at = At::go(&format!("/clusters/{STAGING_MAIN}"));
+        let (handle, _) = mount_app(&host, "demo-owner-key");
+        wait(&host, &format!("the policy or Try again after {name}"), || {
+            host.text().contains("Automatic backups are off.") || host.text().contains("Try again")
+        })
+        .await;
+        if !host.text().contains("Automatic backups are off.") {
+            host.button("Try again").click();
+        }
+        wait(&host, &format!("the policy after {name}"), || host.text().contains("Automatic backups are off.")).await;
+        switch(&host).click();
+        wait(&host, "the form", || host.try_by_label("Keep each backup (days, 1 to 30)").is_some()).await;
+        faults(on(&fault, "POST /v2/clusters/*/backups/policy")).await;
+        host.button("Save policy").click();
+        if name == "latency" {
+            wait(&host, "saving", || host.text().contains("Saving…")).await;
+        } else {
+            wait(&host, &format!("the error after {name}"), || {
+                host.el().query_selector(".policy-form .error-panel").unwrap().is_some()
+            })
+            .await;
+            assert!(switch(&host).checked(), "the form is kept after {name}");
+            no_faults().await;
+            // Setting a policy is idempotent: the same Save again is safe.
+            host.button("Save policy").click();
+        }
+        wait(&host, &format!("on after {name}"), || host.text_of(".policy-summary").starts_with("Every day")).await;
+        no_faults().await;
+        drop(handle);
+        drop(at);
+        sim("/__sim/reset", Some(json!({}))).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_dialogs_meet_each_fault_and_never_send_twice_what_may_have_worked() {
+    for (name, fault) in the_four_faults() {
+        reset().await;
+        let host = Host::new();
+        let (_handle, _jobs, _at) = open_details(&host, "demo-owner-key", COLLECTION_BACKUP).await;
+        let delete = format!("/v2/clusters/{PROD_SEARCH}/backups/{COLLECTION_BACKUP}");
+        let restore = format!("{delete}/restoreCollection");
+
+        // Restore collections: a lost answer is never re-sent; latency is only slow.
+        host.button("Restore collections").click();
+        wait(&host, "the targets", || host.try_by_label("Target cluster").is_some()).await;
+        host.checkbox("Restore default.articles_en").click();
+        faults(on(&fault, "POST /v2/clusters/*/backups/*/restoreCollection")).await;
+        host.button("Restore").click();
+        if name == "latency" {
+            wait(&host, "sending", || host.text().contains("Restoring 1 of 1…")).await;
+            wait(&host, "started", || host.all_texts(".row-outcome").iter().any(|t| t.starts_with("Started"))).await;
+        } else {
+            wait(&host, &format!("the lost answer after {name}"), || host.text().contains("it may have started")).await;
+            no_faults().await;
+            host.button("Restore").click();
+            sleep(300).await;
+        }
+        no_faults().await;
+        assert_eq!(requests(&restore).await.len(), 1, "one request after {name}");
+        host.button("Close").click();
+        wait(&host, "closed", || dialog(&host).is_none()).await;
+
+        // Delete: a 5xx or an unreadable answer is checked by reading the backup again; it is
+        // still there (the fault came before the API), so the dialog stays open with the reason.
+        host.button("Delete backup").click();
+        wait(&host, "the Delete dialog", || dialog_named(&host, "Delete backup")).await;
+        let typed = host.text_of("h1");
+        type_into(&host.by_label(&format!("Type the backup's name, {typed}, to confirm")), &typed);
+        faults(on(&fault, "DELETE /v2/clusters")).await;
+        let submit = || {
+            host.el()
+                .query_selector("dialog button[type=submit]")
+                .unwrap()
+                .unwrap()
+                .unchecked_into::<web_sys::HtmlElement>()
+        };
+        wait(&host, "Delete enabled", || !disabled(&submit())).await;
+        submit().click();
+        if name == "latency" {
+            wait(&host, "deleting", || host.text().contains("Deleting…")).await;
+            wait(&host, "deleted", || host.text().contains("was deleted.")).await;
+        } else {
+            wait(&host, &format!("the reason after {name}"), || {
+                host.el().query_selector("dialog .error-panel").unwrap().is_some()
+            })
+            .await;
+            assert!(dialog_named(&host, "Delete backup"), "kept open after {name}");
+        }
+        no_faults().await;
+        let deletes = requests(&delete).await.into_iter().filter(|r| r["method"] == "DELETE").count();
+        assert_eq!(deletes, 1, "after {name}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn restore_cluster_meets_each_fault() {
+    for (name, fault) in the_four_faults() {
+        reset().await;
+        let host = Host::new();
+        let (_handle, jobs, _at) = open_details(&host, "demo-owner-key", CLUSTER_BACKUP).await;
+        host.button("Restore cluster").click();
+        wait(&host, "the dialog", || dialog_named(&host, "Restore cluster")).await;
+        type_into(&host.by_label("New cluster name"), "prod-search-faulted");
+        faults(on(&fault, "POST /v2/clusters/*/backups/*/restoreCluster")).await;
+        host.button("Restore").click();
+        if name == "latency" {
+            wait(&host, "restoring", || host.text().contains("Starting the restore…")).await;
+            // Escape cannot close it while the answer (the password) is out.
+            let cancel = web_sys::Event::new_with_event_init_dict("cancel", &{
+                let i = web_sys::EventInit::new();
+                i.set_cancelable(true);
+                i
+            })
+            .unwrap();
+            assert!(!dialog(&host).unwrap().dispatch_event(&cancel).unwrap(), "the cancel is refused");
+            wait(&host, "the password", || host.text().contains("Save this password now")).await;
+            assert!(jobs.register.with_untracked(|r| r.entries().iter().any(|e| e.kind == JobKind::Restore)));
+        } else {
+            // The fault came before the API: nothing was made, the console looked and says so,
+            // and the form is kept for a second try.
+            wait(&host, &format!("the error after {name}"), || {
+                host.el().query_selector("dialog .error-panel").unwrap().is_some()
+            })
+            .await;
+            assert_eq!(host.by_label("New cluster name").value(), "prod-search-faulted");
+            no_faults().await;
+            host.button("Restore").click();
+            wait(&host, "the password", || host.text().contains("Save this password now")).await;
+        }
+        no_faults().await;
+    }
+}
