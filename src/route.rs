@@ -1,6 +1,8 @@
 //! Every place in the console as a type: the router matches these segments (`lib.rs`) and every
 //! link is written by `Route::href`, so a route is spelt in this file only.
 
+use crate::rules::format::percent_encode;
+
 /// Path segments, shared by the router and `href`.
 pub const CLUSTERS: &str = "clusters";
 pub const BACKUPS: &str = "backups";
@@ -33,28 +35,17 @@ impl Route {
     pub fn href(&self) -> String {
         match self {
             Route::Clusters => format!("/{CLUSTERS}"),
-            Route::Cluster(id) => format!("/{CLUSTERS}/{}", segment(id)),
-            Route::ClusterUpgrade(id) => format!("/{CLUSTERS}/{}#{UPGRADE_SECTION}", segment(id)),
+            Route::Cluster(id) => format!("/{CLUSTERS}/{}", percent_encode(id)),
+            Route::ClusterUpgrade(id) => format!("/{CLUSTERS}/{}#{UPGRADE_SECTION}", percent_encode(id)),
             Route::Backups => format!("/{BACKUPS}"),
-            Route::Backup(cluster, backup) => format!("/{CLUSTERS}/{}/{BACKUPS}/{}", segment(cluster), segment(backup)),
+            Route::Backup(cluster, backup) => {
+                format!("/{CLUSTERS}/{}/{BACKUPS}/{}", percent_encode(cluster), percent_encode(backup))
+            }
             Route::Jobs => format!("/{JOBS}"),
-            Route::Job(id) => format!("/{JOBS}/{}", segment(id)),
+            Route::Job(id) => format!("/{JOBS}/{}", percent_encode(id)),
             Route::Settings => format!("/{SETTINGS}"),
         }
     }
-}
-
-/// Percent-encodes one path segment (RFC 3986 unreserved characters pass).
-fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -76,7 +67,7 @@ mod tests {
         assert_eq!(Route::Settings.href(), "/settings");
         // An id that would reshape the URL stays one segment.
         assert_eq!(Route::Job("job-1/../x?y#z".into()).href(), "/jobs/job-1%2F..%2Fx%3Fy%23z");
-        assert_eq!(segment("in01-abc_1.2~"), "in01-abc_1.2~");
-        assert_eq!(segment("a/b?c#d é"), "a%2Fb%3Fc%23d%20%C3%A9");
+        assert_eq!(percent_encode("in01-abc_1.2~"), "in01-abc_1.2~");
+        assert_eq!(percent_encode("a/b?c#d é"), "a%2Fb%3Fc%23d%20%C3%A9");
     }
 }

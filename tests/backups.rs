@@ -92,25 +92,6 @@ fn mount_app(host: &Host, key: &'static str) -> (leptos::mount::UnmountHandle<im
     (handle, slot.get().unwrap())
 }
 
-/// Puts the test page at `path` (the router reads it), and back where it was when dropped.
-struct At(String);
-
-impl At {
-    fn go(path: &str) -> At {
-        let w = web_sys::window().unwrap();
-        let was = w.location().href().unwrap();
-        w.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
-        At(was)
-    }
-}
-
-impl Drop for At {
-    fn drop(&mut self) {
-        let h = web_sys::window().unwrap().history().unwrap();
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&self.0));
-    }
-}
-
 fn url() -> String {
     let l = web_sys::window().unwrap().location();
     format!("{}{}", l.pathname().unwrap(), l.search().unwrap())
@@ -594,6 +575,12 @@ async fn a_policy_is_set_changed_and_disabled() {
     })
     .await;
     no_faults().await;
+    // The job and the backup it makes, so the backup's History can name its job.
+    let first = jobs
+        .register
+        .with_untracked(|r| r.entries().iter().find(|e| e.kind == JobKind::PolicyBackup).cloned())
+        .unwrap();
+    assert!(first.backup_id.starts_with("backup"), "{first:?}");
     let p = policy_of(STAGING_MAIN).await;
     assert_eq!(p["status"], "ENABLED");
     assert_eq!(p["retentionDays"], 14);

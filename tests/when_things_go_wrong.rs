@@ -78,25 +78,6 @@ fn mount_app(
     (handle, target, jobs)
 }
 
-/// Puts the test page at `path` (the router reads it), and back where it was when dropped.
-struct At(String);
-
-impl At {
-    fn go(path: &str) -> At {
-        let w = web_sys::window().unwrap();
-        let was = w.location().href().unwrap();
-        w.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
-        At(was)
-    }
-}
-
-impl Drop for At {
-    fn drop(&mut self) {
-        let h = web_sys::window().unwrap().history().unwrap();
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&self.0));
-    }
-}
-
 fn dialog(host: &Host) -> Option<web_sys::HtmlDialogElement> {
     host.el().query_selector("dialog").unwrap().map(|d| d.unchecked_into())
 }

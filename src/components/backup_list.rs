@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::api::client::BackupFilter;
 use crate::browser;
+use crate::components::choice::id_options;
 use crate::components::{backup_table::BackupTable, error_panel::ErrorPanel};
 use crate::rules::backup_query::{BackupQuery, Date, PAGE_SIZES};
 use crate::state::Connection;
@@ -112,15 +113,8 @@ pub fn BackupList(
                                     "All projects"
                                 </option>
                                 {move || {
-                                    let chosen = query.with(|q| q.project.clone());
-                                    let mut list: Vec<(String, String)> = projects()
-                                        .into_iter()
-                                        .map(|p| (p.project_id, p.project_name))
-                                        .collect();
-                                    if let Some(c) = &chosen && !list.iter().any(|p| &p.0 == c) {
-                                        list.push((c.clone(), c.clone()));
-                                    }
-                                    options(list, chosen)
+                                    let list = projects().into_iter().map(|p| (p.project_id, p.project_name)).collect();
+                                    id_options(list, query.with(|q| q.project.clone()))
                                 }}
                             </select>
                         </div>
@@ -136,15 +130,8 @@ pub fn BackupList(
                                     "All clusters"
                                 </option>
                                 {move || {
-                                    let chosen = query.with(|q| q.cluster.clone());
-                                    let mut list: Vec<(String, String)> = clusters()
-                                        .into_iter()
-                                        .map(|c| (c.cluster_id, c.cluster_name))
-                                        .collect();
-                                    if let Some(c) = &chosen && !list.iter().any(|p| &p.0 == c) {
-                                        list.push((c.clone(), c.clone()));
-                                    }
-                                    options(list, chosen)
+                                    let list = clusters().into_iter().map(|c| (c.cluster_id, c.cluster_name)).collect();
+                                    id_options(list, query.with(|q| q.cluster.clone()))
                                 }}
                             </select>
                         </div>
@@ -294,21 +281,6 @@ pub fn BackupList(
 /// On a cluster's page, a `cluster` in the URL is not a filter the user set.
 fn only_cluster(q: &BackupQuery) -> bool {
     q.created_by.is_none() && q.kind.is_none() && q.from.is_none() && q.to.is_none() && q.project.is_none()
-}
-
-/// `<option>`s of (value, label), the chosen one selected.
-fn options(list: Vec<(String, String)>, chosen: Option<String>) -> impl IntoView {
-    list.into_iter()
-        .map(|(value, label)| {
-            let selected = chosen.as_deref() == Some(value.as_str());
-            let label = if label.is_empty() { value.clone() } else { label };
-            view! {
-                <option value=value selected=selected>
-                    {label}
-                </option>
-            }
-        })
-        .collect_view()
 }
 
 fn options_with_all(

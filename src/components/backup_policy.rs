@@ -3,9 +3,10 @@
 //! the API gets UTC (`rules::policy`). Enabling starts a first backup at once, which the console
 //! finds and follows; disabling asks once.
 
-use api_types::{ApiError, BackupPolicy, Cluster, PolicyRegionCopy, SetPolicyRequest};
+use api_types::{ApiError, BackupPolicy, Cluster, CreationMethod, PolicyRegionCopy, SetPolicyRequest};
 use leptos::prelude::*;
 
+use crate::api::client::BackupFilter;
 use crate::browser::{self, local_time, now_ms};
 use crate::components::error_panel::ErrorPanel;
 use crate::route::Route;
@@ -147,8 +148,7 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
     let toasts = Toasts::get();
     let offset = browser::utc_offset_minutes();
     let was_enabled = current.enabled;
-    let form =
-        RwSignal::new(if current.enabled { current.clone() } else { Policy { enabled: false, ..current.clone() } });
+    let form = RwSignal::new(current.clone());
     let retention = RwSignal::new(current.retention_days.to_string());
     let phase = RwSignal::new(Phase::Idle);
     let form_error = RwSignal::new(None::<String>);
@@ -219,13 +219,29 @@ fn PolicyForm(cluster: Cluster, current: Policy, saved: Callback<()>) -> impl In
                         }
                         Err(_) => None,
                     };
+                    // And the backup it makes, so that the backup's History names its job.
+                    let filter = BackupFilter {
+                        cluster_id: Some(cluster.cluster_id.clone()),
+                        creation_method: Some(CreationMethod::Auto),
+                        ..Default::default()
+                    };
+                    let made = match client.list_backups(&filter).await {
+                        Ok(page) => {
+                            reconcile::find_first_automatic(&before, &cluster.cluster_id, &page.backups).cloned()
+                        }
+                        Err(_) => None,
+                    };
                     match job {
                         Some(job_id) => {
+                            let (backup_id, backup_name) =
+                                made.map(|b| (b.backup_id, b.backup_name)).unwrap_or_default();
                             jobs.add(JobEntry {
                                 job_id: job_id.clone(),
                                 kind: JobKind::PolicyBackup,
                                 cluster_id: cluster.cluster_id.clone(),
                                 cluster_name: cluster.cluster_name.clone(),
+                                backup_id,
+                                backup_name,
                                 added_ms: now_ms(),
                                 ..Default::default()
                             });

@@ -83,3 +83,25 @@ pub fn ErrorPanel(
         </div>
     }
 }
+
+/// After a request whose answer was lost, when the console could not check what it did: what
+/// happened, and where to look before trying again, so as not to do it twice.
+#[component]
+pub fn LostAnswer(
+    error: ApiError,
+    /// What could not be checked: "a backup was made".
+    unchecked: &'static str,
+    /// Where to look: "Look at the cluster's backups".
+    look: &'static str,
+) -> impl IntoView {
+    let title = format!(
+        "The answer was lost ({}), and the console could not check whether {unchecked}.",
+        crate::rules::format::lower_first(&error.title()).trim_end_matches('.')
+    );
+    view! {
+        <div class="error-panel" role="alert">
+            <p class="error-title">{title}</p>
+            <p class="error-action">{format!("{look} before you try again, so as not to make two.")}</p>
+        </div>
+    }
+}

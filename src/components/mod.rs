@@ -2,6 +2,7 @@
 pub mod backup_list;
 pub mod backup_policy;
 pub mod backup_table;
+pub mod choice;
 pub mod cluster_table;
 pub mod create_backup;
 pub mod data_table;

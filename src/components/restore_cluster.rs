@@ -8,12 +8,13 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::browser::{self, now_ms};
-use crate::components::error_panel::ErrorPanel;
+use crate::components::choice::{BoolChoice, id_options};
+use crate::components::error_panel::{ErrorPanel, LostAnswer};
 use crate::components::modal::{Modal, close};
 use crate::route::Route;
 use crate::rules::backup_actions::{NOT_RESTORED, cu_size_problem, original_version_allowed, restored_name};
 use crate::rules::cost::{self, CostInput, Estimate};
-use crate::rules::format::{self, lower_first};
+use crate::rules::format;
 use crate::rules::job_register::{JobEntry, JobKind};
 use crate::rules::names::{CLUSTER_NAME_RULE, check_cluster_name};
 use crate::rules::reconcile;
@@ -193,26 +194,10 @@ pub fn RestoreClusterDialog(
                 <select id="restore-project" on:change:target=move |ev| project.set(ev.target().value())>
                     {move || {
                         let list: Vec<Project> = projects.get().flatten().and_then(Result::ok).unwrap_or_default();
-                        let chosen = project.get();
-                        let mut items: Vec<(String, String)> = list
-                            .into_iter()
-                            .map(|p| (p.project_id, p.project_name))
-                            .collect();
-                        if !items.iter().any(|(id, _)| *id == chosen) {
-                            items.insert(0, (chosen.clone(), chosen.clone()));
-                        }
-                        items
-                            .into_iter()
-                            .map(|(id, label)| {
-                                let selected = id == chosen;
-                                let label = if label.is_empty() { id.clone() } else { label };
-                                view! {
-                                    <option value=id selected=selected>
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
+                        id_options(
+                            list.into_iter().map(|p| (p.project_id, p.project_name)).collect(),
+                            Some(project.get()),
+                        )
                     }}
                 </select>
                 <label for="restore-name">"New cluster name"</label>
@@ -247,27 +232,13 @@ pub fn RestoreClusterDialog(
                 <p id="restore-cu-error" class="field-error">
                     {move || cu_error.get()}
                 </p>
-                <fieldset>
-                    <legend>"Collections after the restore"</legend>
-                    <label class="radio">
-                        <input
-                            type="radio"
-                            name="restore-load"
-                            prop:checked=move || keep.get()
-                            on:change=move |_| keep.set(true)
-                        />
-                        "Keep each collection's load state"
-                    </label>
-                    <label class="radio">
-                        <input
-                            type="radio"
-                            name="restore-load"
-                            prop:checked=move || !keep.get()
-                            on:change=move |_| keep.set(false)
-                        />
-                        "Release every collection (load them later)"
-                    </label>
-                </fieldset>
+                <BoolChoice
+                    legend="Collections after the restore"
+                    name="restore-load"
+                    value=keep
+                    yes="Keep each collection's load state"
+                    no="Release every collection (load them later)"
+                />
                 <fieldset>
                     <legend>"Milvus version"</legend>
                     <label class="radio">
@@ -347,18 +318,11 @@ pub fn RestoreClusterDialog(
                             Phase::Failed(error) => view! { <ErrorPanel error /> }.into_any(),
                             Phase::Unknown(error) => {
                                 view! {
-                                    <div class="error-panel" role="alert">
-                                        <p class="error-title">
-                                            {format!(
-                                                "The answer was lost ({}), and the console could not check whether the \
-                                                cluster was made.",
-                                                lower_first(&error.title()).trim_end_matches('.'),
-                                            )}
-                                        </p>
-                                        <p class="error-action">
-                                            "Look for it on the Clusters page before you try again, so as not to make two."
-                                        </p>
-                                    </div>
+                                    <LostAnswer
+                                        error
+                                        unchecked="the cluster was made"
+                                        look="Look for it on the Clusters page"
+                                    />
                                 }
                                     .into_any()
                             }

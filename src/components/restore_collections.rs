@@ -8,6 +8,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::browser::now_ms;
+use crate::components::choice::BoolChoice;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::modal::{Modal, close};
 use crate::route::Route;
@@ -357,27 +358,14 @@ pub fn RestoreCollectionsDialog(
                                 })
                                 .collect_view()}
                         </ul>
-                    </fieldset> <fieldset>
-                        <legend>"After the restore"</legend>
-                        <label class="radio">
-                            <input
-                                type="radio"
-                                name="restore-collections-load"
-                                prop:checked=move || loaded.get()
-                                on:change=move |_| loaded.set(true)
-                            />
-                            "Loaded (ready to search)"
-                        </label>
-                        <label class="radio">
-                            <input
-                                type="radio"
-                                name="restore-collections-load"
-                                prop:checked=move || !loaded.get()
-                                on:change=move |_| loaded.set(false)
-                            />
-                            "Not loaded"
-                        </label>
                     </fieldset>
+                    <BoolChoice
+                        legend="After the restore"
+                        name="restore-collections-load"
+                        value=loaded
+                        yes="Loaded (ready to search)"
+                        no="Not loaded"
+                    />
                     <p class="muted">
                         "Each collection is one request and one job, sent in this order. TTL settings are not restored."
                     </p>

@@ -8,6 +8,7 @@
 
 use api_types::{BackupType, CreationMethod};
 
+use super::format::percent_encode;
 use super::time;
 
 /// The page sizes offered; the API allows at most 100.
@@ -182,7 +183,7 @@ impl BackupQuery {
         if pairs.is_empty() {
             return String::new();
         }
-        let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let parts: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
         format!("?{}", parts.join("&"))
     }
 
@@ -240,19 +241,6 @@ fn next_day(d: Date) -> Option<Date> {
     let ms = time::parse_iso8601_utc_ms(&format!("{d}T00:00:00Z"))? + 86_400_000;
     let iso = time::format_iso8601_utc(ms);
     Date::parse(iso.get(..10)?)
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

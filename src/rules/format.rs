@@ -23,6 +23,20 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Percent-encodes a URL path segment or query value (RFC 3986 unreserved characters pass), so
+/// an id from the network can never reshape a URL.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The sentence `s` with its first letter in lower case, to go after a colon.
 pub fn lower_first(s: &str) -> String {
     let mut c = s.chars();

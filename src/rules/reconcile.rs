@@ -49,10 +49,25 @@ impl BeforeCreate {
 /// The backup the lost request made, if any: a manual backup of the cluster that is new since
 /// the request was sent (the newest, should there be several).
 pub fn find_created<'a>(before: &BeforeCreate, cluster_id: &str, backups: &'a [Backup]) -> Option<&'a Backup> {
+    find_new(before, cluster_id, backups, CreationMethod::Manual)
+}
+
+/// The first backup a policy just enabled started: an automatic backup of the cluster that is new
+/// since the request was sent (the API's answer names neither it nor its job).
+pub fn find_first_automatic<'a>(before: &BeforeCreate, cluster_id: &str, backups: &'a [Backup]) -> Option<&'a Backup> {
+    find_new(before, cluster_id, backups, CreationMethod::Auto)
+}
+
+fn find_new<'a>(
+    before: &BeforeCreate,
+    cluster_id: &str,
+    backups: &'a [Backup],
+    method: CreationMethod,
+) -> Option<&'a Backup> {
     backups
         .iter()
         .filter(|b| b.cluster_id == cluster_id || b.cluster_id.is_empty())
-        .filter(|b| b.creation_method == CreationMethod::Manual && before.is_new(b))
+        .filter(|b| b.creation_method == method && before.is_new(b))
         .max_by_key(|b| parse_iso8601_utc_ms(&b.create_time).unwrap_or(0))
 }
 
@@ -152,6 +167,9 @@ mod tests {
         assert_eq!(find_created(&before, "in01-a", &list[..2]), None);
         // Another cluster's backup is not ours.
         assert_eq!(find_created(&before, "in01-b", &list), None);
+        // A policy's first backup is the new automatic one.
+        assert_eq!(find_first_automatic(&before, "in01-a", &list).map(|b| b.backup_id.as_str()), Some("auto"));
+        assert_eq!(find_first_automatic(&before, "in01-a", &list[..1]), None);
     }
 
     #[test]

@@ -196,3 +196,22 @@ pub fn provide_console(
     let jobs = Jobs::provide(conn, toasts);
     (backup_console::components::create_backup::CreateBackupTarget::provide(), jobs)
 }
+
+/// Puts the test page at `path` (the router reads it), and back where it was when dropped.
+pub struct At(String);
+
+impl At {
+    pub fn go(path: &str) -> At {
+        let w = web_sys::window().unwrap();
+        let was = w.location().href().unwrap();
+        w.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path)).unwrap();
+        At(was)
+    }
+}
+
+impl Drop for At {
+    fn drop(&mut self) {
+        let h = web_sys::window().unwrap().history().unwrap();
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&self.0));
+    }
+}

@@ -12,7 +12,7 @@ use super::cost_notice::CostNotice;
 use super::model::{CreateBackupModel, Outcome, Phase};
 use super::scope::ScopePicker;
 use crate::browser;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::{ErrorPanel, LostAnswer};
 use crate::route::Route;
 use crate::rules::backup_form::{BackupForm, copy_options};
 use crate::rules::cost;
@@ -131,18 +131,11 @@ pub fn CreateBackupDialog(
                             }
                             Some(Outcome::CouldNotCheck(error)) => {
                                 view! {
-                                    <div class="error-panel" role="alert">
-                                        <p class="error-title">
-                                            {format!(
-                                                "The answer was lost ({}), and the console could not check whether a \
-                                                backup was made.",
-                                                lower_first(&error.title()).trim_end_matches('.'),
-                                            )}
-                                        </p>
-                                        <p class="error-action">
-                                            "Look at the cluster's backups before you try again, so as not to make two."
-                                        </p>
-                                    </div>
+                                    <LostAnswer
+                                        error
+                                        unchecked="a backup was made"
+                                        look="Look at the cluster's backups"
+                                    />
                                 }
                                     .into_any()
                             }
