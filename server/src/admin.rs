@@ -35,6 +35,7 @@ pub fn router(admin: Admin) -> Router {
         .route("/__sim/fail-rate", post(set_fail_rate))
         .route("/__sim/rate-limit", post(set_rate_limit))
         .route("/__sim/requests", get(get_requests).delete(clear_requests))
+        .route("/__sim/requests/stats", get(request_stats))
         .route("/__sim/jobs/{job_id}/finish", post(finish_job))
         .route("/__sim/reset", post(reset))
         .route("/__sim/state", get(state))
@@ -143,6 +144,19 @@ async fn get_requests(State(a): State<Admin>, Query(q): Query<RequestsQuery>) ->
         Some(path) => ok(Value::from(a.recorder.get(&path, q.limit.unwrap_or(50)))),
         None => ok(json!({ "paths": a.recorder.paths() })),
     }
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    prefix: Option<String>,
+    since: Option<u64>,
+    until: Option<u64>,
+}
+
+/// How many requests under a path prefix, the most in any second, and the 429s, in a window.
+async fn request_stats(State(a): State<Admin>, Query(q): Query<StatsQuery>) -> ApiResult {
+    let stats = a.recorder.stats(q.prefix.as_deref().unwrap_or("/"), q.since, q.until);
+    ok(serde_json::to_value(stats).unwrap_or_default())
 }
 
 async fn clear_requests(State(a): State<Admin>) -> ApiResult {

@@ -4,6 +4,10 @@
 //! Only requests with a valid key are recorded, and the recorder holds at most
 //! [`MAX_TOTAL_BYTES`] of bodies: the oldest entries go first. An unauthenticated client
 //! cannot make the server keep anything.
+//!
+//! Bodies are kept for the last 50 requests a path; every request's time, path and status is
+//! also logged (the last [`MAX_LOG`]), so a benchmark can count a poller's requests over whole
+//! minutes (`GET /__sim/requests/stats?prefix=/v2/jobs/&since=…&until=…`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -23,6 +27,26 @@ const MAX_PATHS: usize = 1000;
 /// Bodies beyond this are kept as a note of their size only.
 const MAX_KEPT_BODY: usize = 64 * 1024;
 pub const MAX_TOTAL_BYTES: usize = 8 * 1024 * 1024;
+/// Requests kept in the time log (about 100 a second for half an hour).
+pub const MAX_LOG: usize = 200_000;
+
+/// One request in the time log.
+struct Hit {
+    ms: u64,
+    path: String,
+    status: u16,
+}
+
+/// Requests whose path starts with a prefix, in a time window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub count: usize,
+    /// The most that started within any one second (a sliding window, not clock seconds).
+    pub max_in_any_second: usize,
+    /// How many were refused with 429.
+    pub status429: usize,
+}
 
 #[derive(Default)]
 struct Entries {
@@ -42,6 +66,7 @@ struct Entry {
 #[derive(Default)]
 pub struct Recorder {
     entries: Mutex<Entries>,
+    log: Mutex<VecDeque<Hit>>,
 }
 
 impl Recorder {
@@ -74,6 +99,37 @@ impl Recorder {
 
     pub fn clear(&self) {
         *self.lock() = Entries::default();
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    fn log_hit(&self, ms: u64, path: &str, status: u16) {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        if log.len() == MAX_LOG {
+            log.pop_front();
+        }
+        log.push_back(Hit { ms, path: path.to_owned(), status });
+    }
+
+    /// The requests whose path starts with `prefix` that started in `[since, until)` (ms since
+    /// the epoch; `None`: unbounded).
+    pub fn stats(&self, prefix: &str, since: Option<u64>, until: Option<u64>) -> Stats {
+        let log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        let hits: Vec<&Hit> = log
+            .iter()
+            .filter(|h| h.path.starts_with(prefix))
+            .filter(|h| since.is_none_or(|s| h.ms >= s) && until.is_none_or(|u| h.ms < u))
+            .collect();
+        let mut times: Vec<u64> = hits.iter().map(|h| h.ms).collect();
+        times.sort_unstable();
+        // Two pointers: the most starts within any 1,000 ms.
+        let (mut first, mut most) = (0, 0);
+        for (last, t) in times.iter().enumerate() {
+            while times[first] + 1_000 <= *t {
+                first += 1;
+            }
+            most = most.max(last + 1 - first);
+        }
+        Stats { count: hits.len(), max_in_any_second: most, status429: hits.iter().filter(|h| h.status == 429).count() }
     }
 
     fn push(&self, path: String, bytes: usize, value: Value) {
@@ -138,7 +194,11 @@ pub async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) 
             "time": iso(now_ms()),
         }),
     );
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    let started = now_ms();
+    let path = parts.uri.path().to_string();
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    rec.log_hit(started, &path, response.status().as_u16());
+    response
 }
 
 #[cfg(test)]
@@ -158,6 +218,35 @@ mod tests {
         assert!(!r.get("/p0", 1000).contains(&json!(0)));
         r.clear();
         assert_eq!(r.total_bytes(), 0);
+    }
+
+    #[test]
+    fn stats_count_a_prefix_in_a_window() {
+        let r = Recorder::default();
+        // Five polls of two jobs 400 ms apart, one of them refused, and a list in between.
+        for (i, t) in [0u64, 400, 800, 1_200, 1_600].into_iter().enumerate() {
+            r.log_hit(10_000 + t, "/v2/jobs/job-a", if i == 2 { 429 } else { 200 });
+            r.log_hit(10_000 + t + 1, "/v2/jobs/job-b", 200);
+        }
+        r.log_hit(10_500, "/v2/clusters", 200);
+        let all = r.stats("/v2/jobs/", None, None);
+        assert_eq!(all, Stats { count: 10, max_in_any_second: 6, status429: 1 });
+        // A window is [since, until).
+        assert_eq!(r.stats("/v2/jobs/job-a", Some(10_400), Some(11_200)).count, 2);
+        assert_eq!(r.stats("/v2/clusters", None, None).count, 1);
+        assert_eq!(r.stats("/v2/none", None, None), Stats { count: 0, max_in_any_second: 0, status429: 0 });
+        r.clear();
+        assert_eq!(r.stats("/", None, None).count, 0);
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest() {
+        let r = Recorder::default();
+        for i in 0..(MAX_LOG as u64 + 10) {
+            r.log_hit(i, "/p", 200);
+        }
+        assert_eq!(r.stats("/p", None, None).count, MAX_LOG);
+        assert_eq!(r.stats("/p", None, Some(10)).count, 0, "the ten oldest are gone");
     }
 
     #[test]

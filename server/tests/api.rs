@@ -859,6 +859,30 @@ async fn recorded_request_bodies_are_visible_to_tests() {
 }
 
 #[tokio::test]
+async fn request_stats_count_whole_windows_and_the_refused() {
+    let s = start_sim().await;
+    s.admin(Method::DELETE, "/__sim/requests", None).await.ok();
+    s.admin(Method::POST, "/__sim/rate-limit", Some(json!({"perSecond": 2}))).await.ok();
+    for _ in 0..5 {
+        s.get("/v2/projects", OWNER).await;
+    }
+    s.get("/v2/clusters", OWNER).await;
+    let r = s.admin(Method::GET, "/__sim/requests/stats?prefix=/v2/projects", None).await;
+    let stats = r.ok().clone();
+    assert_eq!(stats["count"], 5, "{stats}");
+    // Two a second pass: five in a row cannot all pass, even across a second's boundary. (The
+    // unit tests in recorder.rs check the window arithmetic exactly.)
+    let refused = stats["status429"].as_u64().unwrap();
+    assert!((1..=3).contains(&refused), "{stats}");
+    assert!((1..=5).contains(&stats["maxInAnySecond"].as_u64().unwrap()), "{stats}");
+    // A window that ends before anything was sent counts nothing.
+    let r = s.admin(Method::GET, "/__sim/requests/stats?prefix=/v2/&until=1", None).await;
+    assert_eq!(r.ok()["count"], 0);
+    let r = s.admin(Method::GET, "/__sim/requests/stats?prefix=/v2/", None).await;
+    assert_eq!(r.ok()["count"], 6);
+}
+
+#[tokio::test]
 async fn state_survives_a_restart_and_reset_restores_the_seed() {
     let mut s = start_with(|o| o.job_speed = 1.0).await;
     let r = s.post(&create_path(STAGING_MAIN), OWNER, json!({"backupType": "CLUSTER"})).await;
