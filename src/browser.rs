@@ -15,11 +15,12 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-/// Marks the moment the console is mounted and usable (`performance.mark("console:interactive")`):
-/// its first load is every request that started before it (the size check and `make bench`).
-pub fn mark_interactive() {
+/// A User Timing mark (`performance.mark`), read by `make bench` and the size check:
+/// `console:interactive` (mounted and usable: the first load is every request before it),
+/// `jobs:rendered` (the Jobs table's first rows on screen).
+pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("console:interactive");
+        let _ = p.mark(name);
     }
 }
 
@@ -27,6 +28,27 @@ pub fn mark_interactive() {
 pub fn local_time(ms: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+thread_local! {
+    /// One `Intl.DateTimeFormat` for every time in the Jobs table: building one per call (as
+    /// `toLocaleString` does) costs more than the rest of a row. The same fields as
+    /// `toLocaleString`'s defaults, so the text is the same.
+    static LOCAL_FORMAT: js_sys::Function = {
+        let options = js_sys::Object::new();
+        for field in ["year", "month", "day", "hour", "minute", "second"] {
+            let _ = js_sys::Reflect::set(&options, &field.into(), &"numeric".into());
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format()
+    };
+}
+
+/// As `local_time`, through one cached formatter (for tables of many rows).
+pub fn local_time_cached(ms: u64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    LOCAL_FORMAT
+        .with(|f| f.call1(&wasm_bindgen::JsValue::NULL, &d).ok().and_then(|s| s.as_string()))
+        .unwrap_or_default()
 }
 
 /// Local midnight of a calendar date in epoch ms (the reader's time zone, with its offset on
@@ -111,6 +133,52 @@ pub fn show_modal(dialog: web_sys::HtmlDialogElement) {
             }
         });
     }
+}
+
+/// The height of the first element matching `selector` inside `root` (a table's row), in CSS
+/// pixels; `None` when there is none or it is not drawn.
+pub fn first_row_height(root: &web_sys::Element, selector: &str) -> Option<f64> {
+    let h = root.query_selector(selector).ok()??.get_bounding_client_rect().height();
+    (h > 0.0).then_some(h)
+}
+
+/// The `aria-rowindex` of the row holding the focus, when the focus is inside `root`.
+pub fn focused_row_index(root: &web_sys::Element) -> Option<usize> {
+    let active = web_sys::window()?.document()?.active_element()?;
+    if !root.contains(Some(&active)) {
+        return None;
+    }
+    active.closest("tr[aria-rowindex]").ok()??.get_attribute("aria-rowindex")?.parse().ok()
+}
+
+/// Moves the focus to `el` (a focusable scroll region).
+pub fn focus_quietly(el: &web_sys::HtmlElement) {
+    let _ = el.focus();
+}
+
+/// One listener for many Copy buttons: a click on (or in) a `button[data-copy]` copies its
+/// value.
+pub fn copy_from_click(ev: &web_sys::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let value = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|t| t.closest("button[data-copy]").ok().flatten())
+        .and_then(|b| b.get_attribute("data-copy"));
+    if let Some(v) = value {
+        copy_text(&v);
+    }
+}
+
+/// The window's inner height in CSS pixels.
+pub fn window_height() -> Option<f64> {
+    web_sys::window()?.inner_height().ok()?.as_f64()
+}
+
+/// The window was resized: `f()`.
+pub fn on_resize(f: impl Fn() + 'static) -> Option<Listener> {
+    let window = web_sys::window()?;
+    Some(Listener(EventListener::new(&window, "resize", move |_| f())))
 }
 
 /// An event listener that is removed when dropped.

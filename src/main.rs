@@ -3,5 +3,5 @@
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(backup_console::App);
-    backup_console::browser::mark_interactive();
+    backup_console::browser::mark("console:interactive");
 }

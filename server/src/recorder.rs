@@ -168,8 +168,15 @@ impl Recorder {
 }
 
 pub async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> Response {
-    if req.method() == axum::http::Method::OPTIONS || caller_for(req.headers()).is_none() {
+    if req.method() == axum::http::Method::OPTIONS {
         return next.run(req).await;
+    }
+    // A request without a known key (a refused one) is counted, but its body is not kept.
+    if caller_for(req.headers()).is_none() {
+        let (started, path) = (now_ms(), req.uri().path().to_string());
+        let response = next.run(req).await;
+        rec.log_hit(started, &path, response.status().as_u16());
+        return response;
     }
     let (parts, body) = req.into_parts();
     let bytes = match read_body(body, MAX_BODY).await {

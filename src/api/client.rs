@@ -287,8 +287,11 @@ impl ApiClient {
 
     // --- Jobs (docs/api-contract.md §3) ---
 
+    /// One request, no retries of its own: its one caller, the job poller, has its own schedule
+    /// and backoff, and a retry here would multiply its requests behind the budget's back.
     pub async fn describe_job(&self, job_id: &str) -> Result<Job, ApiError> {
-        self.get("GET /v2/jobs/{id}", &format!("/v2/jobs/{}", enc(job_id)), &[]).await
+        let url = self.url(&format!("/v2/jobs/{}", enc(job_id)));
+        decode(self.once("GET /v2/jobs/{id}", Method::GET, &url, &[], None).await?)
     }
 
     /// A cluster's newest jobs (`GET /v2/jobs`: in the service but not documented, docs/api-contract.md §3.2), to

@@ -1,26 +1,40 @@
-//! The jobs table. Rows are keyed by job id and each reads only its own entry, so a poll that
-//! changes 10 jobs re-renders those 10 rows.
+//! The jobs table, windowed: however many jobs the register holds, only the rows in view (and a
+//! few either side) are in the document, between two spacer rows that keep the scroll height
+//! true. Screen readers still get the whole count (`aria-rowcount`, and each row's
+//! `aria-rowindex`); the keyboard scrolls the focusable region, and Tab moves from row to row
+//! (a focused row scrolls into view, which moves the window along).
+//!
+//! Rows have one fixed height (one line per cell, long text clipped with its full value in
+//! `title` and on the job's own page), measured from the first row drawn. A finished row is
+//! static text (no effects); a running row has a few reactive cells, fed by a `RowText` computed
+//! once per answer. One delegated listener serves every Copy button.
 
-use api_types::JobStatus;
+use leptos::html;
 use leptos::prelude::*;
 
-use crate::browser::{self, local_time};
-use crate::components::data_table::DataTable;
-use crate::components::local_time::LocalTime;
-
-use super::status_badge::{StatusBadge, Tone};
+use crate::browser::{self, Listener};
 use crate::route::Route;
 use crate::rules::job_register::JobEntry;
+use crate::rules::job_row::{RowText, Tone, When};
 use crate::rules::time;
 use crate::state::jobs::Jobs;
 
-pub fn job_tone(s: Option<&JobStatus>) -> Tone {
-    match s {
-        Some(JobStatus::Successful) => Tone::Ok,
-        Some(JobStatus::InProgress | JobStatus::Pending) => Tone::Busy,
-        Some(JobStatus::Failed) => Tone::Bad,
-        Some(JobStatus::Canceling | JobStatus::Canceled) => Tone::Warn,
-        Some(JobStatus::Unknown(_)) | None => Tone::Muted,
+use super::status_badge::{self, StatusBadge};
+
+const COLUMNS: [&str; 9] =
+    ["Job ID", "Type", "Cluster", "Backup", "Status", "Progress", "Started", "Ended", "Duration"];
+/// Rows drawn above and below the visible ones: Tab and short scrolls find them ready.
+const OVERSCAN: usize = 8;
+/// Until the first row is measured (the CSS gives rows about this height).
+const ROW_PX: f64 = 56.0;
+
+pub fn job_tone(t: Tone) -> status_badge::Tone {
+    match t {
+        Tone::Ok => status_badge::Tone::Ok,
+        Tone::Busy => status_badge::Tone::Busy,
+        Tone::Warn => status_badge::Tone::Warn,
+        Tone::Bad => status_badge::Tone::Bad,
+        Tone::Muted => status_badge::Tone::Muted,
     }
 }
 
@@ -33,136 +47,308 @@ pub fn JobTable(
     #[prop(into)]
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
-    view! {
-        <DataTable
-            label="Jobs"
-            class="jobs-table"
-            columns=vec!["Job ID", "Type", "Cluster", "Backup", "Status", "Progress", "Started", "Ended", "Duration"]
-        >
-            <For each=move || ids.get() key=|id| id.clone() let:id>
-                <JobRow id selected />
-            </For>
-        </DataTable>
-    }
-}
-
-#[component]
-fn JobRow(id: String, selected: Signal<Option<String>>) -> impl IntoView {
     let jobs = Jobs::get();
-    // This row's own signal: answers for other jobs do not touch it.
-    let entry: Signal<JobEntry> = Signal::from(jobs.row(&id));
-    let is_selected = Memo::new({
-        let id = id.clone();
-        move |_| selected.with(|s| s.as_deref() == Some(id.as_str()))
+    let region = NodeRef::<html::Div>::new();
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(720.0_f64);
+    let row_px = RwSignal::new(ROW_PX);
+    let count = Memo::new(move |_| ids.with(Vec::len));
+    let range = Memo::new(move |_| {
+        let (h, n) = (row_px.get().max(1.0), count.get());
+        let top = scroll_top.get();
+        let first = ((top / h).floor() as usize).saturating_sub(OVERSCAN).min(n);
+        let last = (((top + viewport.get()) / h).ceil() as usize).saturating_add(OVERSCAN).min(n);
+        (first, last.max(first))
     });
-    // Only unfinished rows follow the clock (durations, stalls): a page of 1,000 finished jobs
-    // does no work per second.
-    let running = Memo::new(move |_| entry.with(|e| !e.is_terminal()));
-    let stalled = {
-        let id = id.clone();
-        move || if running.get() { jobs.stalled_since(&id) } else { None }
+
+    // Sizes from the page as drawn: the region's height and one row's (on resize too).
+    let measure = move || {
+        let Some(r) = region.get_untracked() else { return };
+        // What can be seen: the region, and never more than the window.
+        let height = f64::from(r.client_height()).min(browser::window_height().unwrap_or(f64::MAX));
+        if height > 0.0 {
+            viewport.set(height);
+        }
+        if let Some(h) = browser::first_row_height(&r, "tr.job-row") {
+            row_px.set(h);
+        }
     };
-    let copy = {
-        let id = id.clone();
-        move |_| browser::copy_text(&id)
+    let resize = StoredValue::new_local(None::<Listener>);
+    resize.set_value(browser::on_resize(measure));
+    browser::next_frame(move || {
+        measure();
+        // A job opened by link (`/jobs/:id`) is scrolled into view.
+        let at = selected
+            .with_untracked(|s| s.as_ref().and_then(|id| ids.with_untracked(|v| v.iter().position(|x| x == id))));
+        if let (Some(i), Some(r)) = (at, region.get_untracked()) {
+            let y = (i as f64 * row_px.get_untracked() - viewport.get_untracked() / 3.0).max(0.0);
+            r.set_scroll_top(y as i32);
+            scroll_top.set(y);
+        }
+        // For `make bench`: the frame after the first rows are in the document.
+        browser::next_frame(|| browser::mark("jobs:rendered"));
+    });
+
+    let on_scroll = move |_| {
+        let Some(r) = region.get_untracked() else { return };
+        scroll_top.set(f64::from(r.scroll_top()));
+        // A focused row that left the window would take the focus with it: the region keeps it.
+        let (first, last) = range.get_untracked();
+        if let Some(i) = browser::focused_row_index(&r)
+            && (i < first + 2 || i >= last + 2)
+        {
+            browser::focus_quietly(&r);
+        }
     };
+
+    // The rows of the window, keyed by what makes a row differ: its place, its job, whether it
+    // is over (a finished row is built once, static) and whether it is the one selected.
+    let rows = move || {
+        jobs.register.track();
+        let (first, last) = range.get();
+        let sel = selected.get();
+        ids.with(|v| {
+            v.get(first..last)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(k, id)| {
+                    let over = jobs.register.with_untracked(|r| r.get(id).is_some_and(JobEntry::is_over));
+                    (first + k, id.clone(), over, sel.as_deref() == Some(id.as_str()))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let spacer = move |px: f64| format!("{px:.0}px");
+    let above = move || spacer(range.with(|r| r.0) as f64 * row_px.get());
+    let below = move || spacer(range.with(|r| count.get() - r.1) as f64 * row_px.get());
+
     view! {
-        <tr
-            role="row"
-            class:selected=move || is_selected.get()
-            aria-current=move || is_selected.get().then_some("true")
+        <p class="table-count" role="status">
+            {move || match count.get() {
+                1 => "1 job".to_owned(),
+                n => format!("{n} jobs"),
+            }}
+        </p>
+        <div
+            class="table-scroll jobs-scroll"
+            role="region"
+            aria-label="Jobs"
+            tabindex="0"
+            node_ref=region
+            on:scroll=on_scroll
         >
-            <th scope="row" role="rowheader">
-                <a href=Route::Job(id.clone()).href()>
-                    <code class="job-id">{id.clone()}</code>
-                </a>
-                <button type="button" class="icon-button" aria-label=format!("Copy job ID {id}") on:click=copy>
-                    "Copy"
-                </button>
-            </th>
-            <td role="cell" data-label="Type">
-                {move || entry.with(|e| e.kind.label())}
-            </td>
-            <td role="cell" data-label="Cluster">
-                {move || {
-                    entry
-                        .with(|e| if e.cluster_name.is_empty() { e.cluster_id.clone() } else { e.cluster_name.clone() })
-                }}
-            </td>
-            // Which backup the job makes or restores from: the row names what it is about.
-            <td role="cell" data-label="Backup">
-                {move || {
-                    entry.with(|e| if e.backup_name.is_empty() { e.backup_id.clone() } else { e.backup_name.clone() })
-                }}
-            </td>
-            <td role="cell" data-label="Status">
-                {move || entry.with(|e| view! { <StatusCell entry=e.clone() stalled_since=stalled() /> })}
-            </td>
-            <td role="cell" data-label="Progress">
-                {move || entry.with(|e| view! { <ProgressCell entry=e.clone() /> })}
-            </td>
-            <td role="cell" data-label="Started">
-                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <LocalTime iso=j.start_time.clone() /> }))}
-            </td>
-            <td role="cell" data-label="Ended">
-                {move || entry.with(|e| e.last.as_ref().map(|j| view! { <LocalTime iso=j.end_time.clone() /> }))}
-            </td>
-            <td role="cell" data-label="Duration">
-                {move || {
-                    if running.get() {
-                        jobs.clock.track();
-                    }
-                    let now = browser::now_ms();
-                    entry
-                        .with(|e| e.last.as_ref().and_then(|j| time::job_duration_ms(&j.start_time, &j.end_time, now)))
-                        .map(time::format_duration_ms)
-                        .unwrap_or_else(|| "—".into())
-                }}
-            </td>
-        </tr>
+            <table class="data-table jobs-table" role="table" aria-rowcount=move || count.get() + 1>
+                <caption class="visually-hidden">"Jobs"</caption>
+                <thead role="rowgroup">
+                    <tr role="row" aria-rowindex="1">
+                        {COLUMNS
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <th scope="col" role="columnheader">
+                                        {c}
+                                    </th>
+                                }
+                            })
+                            .collect_view()}
+                    </tr>
+                </thead>
+                <tbody role="rowgroup" on:click=|ev| browser::copy_from_click(&ev)>
+                    <tr class="spacer" aria-hidden="true">
+                        <td colspan="9" style:height=above></td>
+                    </tr>
+                    <For each=rows key=|row| row.clone() let:row>
+                        {
+                            let (i, id, over, is_selected) = row;
+                            if over {
+                                let text = jobs.row(&id).with_untracked(|e| RowText::of(e, browser::now_ms()));
+                                view! { <FinishedRow text index=i + 2 selected=is_selected /> }.into_any()
+                            } else {
+                                view! { <LiveRow id index=i + 2 selected=is_selected /> }.into_any()
+                            }
+                        }
+                    </For>
+                    <tr class="spacer" aria-hidden="true">
+                        <td colspan="9" style:height=below></td>
+                    </tr>
+                </tbody>
+            </table>
+        </div>
     }
 }
 
-#[component]
-fn StatusCell(entry: JobEntry, stalled_since: Option<u64>) -> impl IntoView {
-    let status = entry.last.as_ref().map(|j| j.status.clone());
-    let label = status.as_ref().map_or("Waiting for first answer", |s| s.label()).to_owned();
-    let reason = entry.last.as_ref().map(|j| j.reason.clone()).filter(|r| !r.is_empty());
-    let failed = matches!(status, Some(JobStatus::Failed));
+/// The job id cell: a link to the job's page and a Copy button (served by the table's one
+/// delegated listener).
+fn id_cell(id: &str) -> impl IntoView + use<> {
     view! {
-        <StatusBadge label tone=job_tone(status.as_ref()) />
+        <th scope="row" role="rowheader">
+            <a href=Route::Job(id.to_owned()).href()>
+                <code class="job-id">{id.to_owned()}</code>
+            </a>
+            <button type="button" class="icon-button" data-copy=id.to_owned() aria-label=format!("Copy job ID {id}")>
+                "Copy"
+            </button>
+        </th>
+    }
+}
+
+/// Text in a one-line cell: clipped with an ellipsis, whole in `title`.
+fn line(text: String) -> impl IntoView + use<> {
+    let title = text.clone();
+    view! {
+        <span class="cell-line" title=title>
+            {text}
+        </span>
+    }
+}
+
+fn when(w: &When) -> AnyView {
+    match w {
+        When::At { ms, iso } => view! {
+            <time datetime=iso.clone() title=time::format_utc(*ms)>
+                {browser::local_time_cached(*ms)}
+            </time>
+        }
+        .into_any(),
+        When::Text(t) => line(t.clone()).into_any(),
+        When::None => view! { <span class="muted">"—"</span> }.into_any(),
+    }
+}
+
+fn status(t: &RowText, stalled_since: Option<u64>) -> impl IntoView + use<> {
+    let reason = t.reason.clone();
+    let reason_class = if t.failed { "cell-line reason reason-failed" } else { "cell-line reason" };
+    view! {
+        <StatusBadge label=t.status.clone() tone=job_tone(t.tone) />
         {stalled_since
-            .filter(|_| !entry.is_terminal())
             .map(|since| {
                 view! {
-                    <span class="stalled">
-                        "Stalled: no progress since " <time title=time::format_utc(since)>{local_time(since)}</time>
+                    <span class="cell-line stalled">
+                        "Stalled since " <time title=time::format_utc(since)>{browser::local_time_cached(since)}</time>
                     </span>
                 }
             })}
-        {reason.map(|r| view! { <p class=if failed { "reason reason-failed" } else { "reason" }>{r}</p> })}
+        {reason
+            .map(|r| {
+                let title = r.clone();
+                view! {
+                    <span class=reason_class title=title>
+                        {r}
+                    </span>
+                }
+            })}
     }
 }
 
-#[component]
-fn ProgressCell(entry: JobEntry) -> impl IntoView {
-    let pct = entry.last.as_ref().and_then(|j| j.progress);
+fn progress(t: &RowText) -> AnyView {
     // A failed job's bar stops at its last value in the failure colour, not the running blue.
-    let class = match entry.last.as_ref().map(|j| &j.status) {
-        Some(JobStatus::Failed) => "progress progress-failed",
-        _ => "progress",
-    };
-    let label = format!("Progress of job {}", entry.job_id);
-    match pct {
+    let class = if t.failed { "progress progress-failed" } else { "progress" };
+    match t.progress {
         // A native <progress>: role progressbar with its value, and no inline style (the CSP
         // forbids style attributes).
         Some(p) => view! {
-            <progress class=class max="100" value=p.to_string() aria-label=label>
+            <progress class=class max="100" value=p.to_string() aria-label=format!("Progress of job {}", t.id)>
                 {format!("{p}%")}
             </progress>
             <span class="progress-text">{format!("{p}%")}</span>
         }
         .into_any(),
         None => view! { <span class="muted">"—"</span> }.into_any(),
+    }
+}
+
+/// A job that will not change: plain text, built once.
+#[component]
+fn FinishedRow(text: RowText, index: usize, selected: bool) -> impl IntoView {
+    view! {
+        <tr
+            role="row"
+            class="job-row"
+            class:selected=selected
+            aria-current=selected.then_some("true")
+            aria-rowindex=index
+        >
+            {id_cell(&text.id)}
+            <td role="cell" data-label="Type">
+                {text.kind}
+            </td>
+            <td role="cell" data-label="Cluster">
+                {line(text.cluster.clone())}
+            </td>
+            <td role="cell" data-label="Backup">
+                {line(text.backup.clone())}
+            </td>
+            <td role="cell" data-label="Status">
+                {status(&text, None)}
+            </td>
+            <td role="cell" data-label="Progress">
+                {progress(&text)}
+            </td>
+            <td role="cell" data-label="Started">
+                {when(&text.started)}
+            </td>
+            <td role="cell" data-label="Ended">
+                {when(&text.ended)}
+            </td>
+            <td role="cell" data-label="Duration">
+                {text.duration.clone()}
+            </td>
+        </tr>
+    }
+}
+
+/// A job still running: its text is computed once per answer that changed it, and only the
+/// cells that move (status, progress, end, duration) are reactive.
+#[component]
+fn LiveRow(id: String, index: usize, selected: bool) -> impl IntoView {
+    let jobs = Jobs::get();
+    let entry = jobs.row(&id);
+    let text = Memo::new({
+        let entry = entry.clone();
+        move |_| entry.with(|e| RowText::of(e, browser::now_ms()))
+    });
+    let stalled = {
+        let id = id.clone();
+        move || jobs.stalled_since(&id)
+    };
+    let duration = move || {
+        jobs.clock.track();
+        entry.with(|e| RowText::duration(e, browser::now_ms()))
+    };
+    view! {
+        <tr
+            role="row"
+            class="job-row"
+            class:selected=selected
+            aria-current=selected.then_some("true")
+            aria-rowindex=index
+        >
+            {id_cell(&id)}
+            <td role="cell" data-label="Type">
+                {move || text.with(|t| t.kind)}
+            </td>
+            <td role="cell" data-label="Cluster">
+                {move || text.with(|t| line(t.cluster.clone()))}
+            </td>
+            <td role="cell" data-label="Backup">
+                {move || text.with(|t| line(t.backup.clone()))}
+            </td>
+            <td role="cell" data-label="Status">
+                {move || text.with(|t| status(t, stalled()))}
+            </td>
+            <td role="cell" data-label="Progress">
+                {move || text.with(progress)}
+            </td>
+            <td role="cell" data-label="Started">
+                {move || text.with(|t| when(&t.started))}
+            </td>
+            <td role="cell" data-label="Ended">
+                {move || text.with(|t| when(&t.ended))}
+            </td>
+            <td role="cell" data-label="Duration">
+                {duration}
+            </td>
+        </tr>
     }
 }

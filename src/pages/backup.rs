@@ -19,6 +19,7 @@ use crate::rules::cost::{self, CostInput, Estimate};
 use crate::rules::eligibility::RoleKnowledge;
 use crate::rules::format;
 use crate::rules::job_register::{JobEntry, JobKind};
+use crate::rules::job_row;
 use crate::state::Connection;
 use crate::state::jobs::Jobs;
 use crate::state::roles::Roles;
@@ -389,7 +390,7 @@ fn History(entries: Vec<JobEntry>) -> impl IntoView {
             };
             let status = e.status().cloned();
             let label = status.as_ref().map(|s| s.label().to_owned()).unwrap_or_else(|| "Not checked yet".into());
-            let tone = job_tone(status.as_ref());
+            let tone = job_tone(job_row::tone(status.as_ref()));
             view! {
                 <li>
                     {what} " · " <a href=Route::Job(e.job_id.clone()).href()>{e.job_id.clone()}</a> " "

@@ -39,7 +39,8 @@ pub fn JobsPage() -> impl IntoView {
     });
 
     let filter = move |name: &str| query.with(|q| q.get(name)).filter(|v| !v.is_empty());
-    let ids = Signal::derive(move || {
+    // Re-run only when statuses or the set of jobs change (the register tells no more).
+    let ids = Memo::new(move |_| {
         let (status, kind, cluster) = (filter("status"), filter("type"), filter("cluster"));
         jobs.register.with(|r| {
             r.filtered(status.as_deref(), kind.as_deref(), cluster.as_deref())
@@ -106,15 +107,22 @@ pub fn JobsPage() -> impl IntoView {
 
     let live = move || {
         jobs.clock.track();
+        if jobs.halted.with(Option::is_some) {
+            return "Stopped: the API refused this key, nothing is being polled.".to_owned();
+        }
         let active = jobs.active_count();
         let ago = jobs.last_update_ms.get().map(|t| now_ms().saturating_sub(t) / 1000);
-        match (active, ago) {
+        let plural = if active == 1 { "" } else { "s" };
+        let mut line = match (active, ago) {
             (0, _) => "Idle: every job has finished, nothing is being polled.".to_owned(),
-            (n, Some(s)) => {
-                format!("Live, updated {s} s ago · following {n} unfinished job{}", if n == 1 { "" } else { "s" })
-            }
-            (n, None) => format!("Live · following {n} unfinished job{}", if n == 1 { "" } else { "s" }),
+            (n, Some(s)) => format!("Live, updated {s} s ago · following {n} unfinished job{plural}"),
+            (n, None) => format!("Live · following {n} unfinished job{plural}"),
+        };
+        match jobs.paused_count() {
+            0 => {}
+            n => line.push_str(&format!(" · {n} paused after repeated failures: press Refresh")),
         }
+        line
     };
 
     view! {
@@ -128,6 +136,21 @@ pub fn JobsPage() -> impl IntoView {
             </div>
         </div>
         {move || {
+            jobs.halted
+                .get()
+                .map(|error| {
+                    view! {
+                        <div class="stale-note">
+                            <p>
+                                "Jobs are not being updated: the API refused the key this console uses. The table shows \
+                                the last good data. Nothing is asked again until the key changes or you try again."
+                            </p>
+                            <ErrorPanel error retry=Callback::new(move |()| jobs.resume()) />
+                        </div>
+                    }
+                })
+        }}
+        {move || {
             jobs.last_error
                 .get()
                 .map(|(at, error)| {
@@ -135,7 +158,7 @@ pub fn JobsPage() -> impl IntoView {
                         <div class="stale-note">
                             <p>
                                 "The last update failed at " {time::format_utc(at)}
-                                ". The table shows the last good data; the console keeps retrying."
+                                ". The table shows the last good data; the console tries again, less often after each failure."
                             </p>
                             <ErrorPanel error />
                         </div>

@@ -1,7 +1,13 @@
 //! The console's own register of jobs. The API has Describe Job but no documented List Jobs
-//! (docs/api-contract.md §3.2), so the console remembers every job it starts and every job id opened by
-//! link or pasted, with the last answer, in localStorage per API base URL (one JSON document
-//! under `zbc.jobs.<base url>`), so a reload or a second tab loses nothing.
+//! (docs/api-contract.md §3.2), so the console remembers every job it starts and every job id
+//! opened by link or pasted, with the last answer, in localStorage per API base URL, so a reload
+//! or a second tab loses nothing.
+//!
+//! Stored in two parts, so that the frequent writes (poll answers) stay small however long the
+//! history is: finished jobs under `zbc.jobs.<base url>`, rewritten only when that set changes,
+//! and unfinished ones under `zbc.jobs-active.<base url>`. Both are compact JSON (short keys,
+//! empty fields left out: about half the first format). Finished jobs are forgotten 30 days
+//! after they ended, and the register keeps at most 10,000 jobs.
 //!
 //! Storage is untrusted input: another version of the console, another app on the origin or a
 //! user may have written anything there. Loading never panics; what is not ours is ignored.
@@ -12,17 +18,22 @@ use api_types::{Job, JobStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::store::Store;
+use super::store::{Store, StoreFull};
+use super::time::parse_iso8601_utc_ms;
 
 pub const KEY_PREFIX: &str = "zbc.jobs.";
+const ACTIVE_PREFIX: &str = "zbc.jobs-active.";
 /// Bumped when the document's meaning changes; a document of another version is ignored
-/// (and replaced at the next save) rather than half-understood.
-pub const SCHEMA_VERSION: u64 = 1;
+/// (and replaced at the next save) rather than half-understood. Version 1 (one document, long
+/// keys) is still read, and replaced at the next save.
+pub const SCHEMA_VERSION: u64 = 2;
 /// The register keeps at most this many jobs; the oldest finished ones go first.
-pub const MAX_ENTRIES: usize = 2_000;
-/// A full register is about 1 MB; anything much larger was not written by us, and parsing it
+pub const MAX_ENTRIES: usize = 10_000;
+/// A full register is about 2.5 MB; anything much larger was not written by us, and parsing it
 /// would freeze the page.
-pub const MAX_DOC_BYTES: usize = 4_000_000;
+pub const MAX_DOC_BYTES: usize = 6_000_000;
+/// Finished jobs (and jobs the API no longer knows) are forgotten this long after they ended.
+pub const KEEP_FINISHED_MS: u64 = 30 * 24 * 3_600_000;
 /// Longest id accepted; real ids are ~26 characters.
 pub const MAX_ID_LEN: usize = 128;
 /// Names and ids shown in the table are clipped to this many characters.
@@ -90,6 +101,8 @@ pub struct JobEntry {
     /// The last good Describe Job answer.
     pub last: Option<Job>,
     pub last_seen_ms: Option<u64>,
+    /// When the API said it does not know this job: it is no longer polled.
+    pub gone_ms: Option<u64>,
 }
 
 impl JobEntry {
@@ -101,6 +114,22 @@ impl JobEntry {
     /// The status as last seen; `None` before the first answer.
     pub fn status(&self) -> Option<&JobStatus> {
         self.last.as_ref().map(|j| &j.status)
+    }
+
+    /// Nothing more will be learned: terminal, or gone from the API.
+    pub fn is_over(&self) -> bool {
+        self.gone_ms.is_some() || self.is_terminal()
+    }
+
+    /// When it was last of interest, for forgetting it: its end time, else when it was last
+    /// seen or found gone, else when it was added.
+    fn ended_ms(&self) -> u64 {
+        self.last
+            .as_ref()
+            .and_then(|j| parse_iso8601_utc_ms(&j.end_time))
+            .or(self.gone_ms)
+            .or(self.last_seen_ms)
+            .unwrap_or(self.added_ms)
     }
 
     /// Cleans an entry from storage or a caller: `None` if its id is not a job id; long or
@@ -148,6 +177,7 @@ impl JobEntry {
             self.last = other.last;
             self.last_seen_ms = other.last_seen_ms;
         }
+        self.gone_ms = self.gone_ms.or(other.gone_ms);
     }
 }
 
@@ -171,20 +201,139 @@ fn clip(s: &mut String) {
     }
 }
 
+/// The key of the finished part: present whenever the register is not empty, so its presence
+/// says "this browser follows jobs for this API".
 pub fn storage_key(base_url: &str) -> String {
     format!("{KEY_PREFIX}{base_url}")
 }
 
+/// The key of the unfinished part.
+pub fn active_key(base_url: &str) -> String {
+    format!("{ACTIVE_PREFIX}{base_url}")
+}
+
+/// One job as stored (format 2): short keys, empty fields left out.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct Stored {
+    #[serde(rename = "i")]
+    job_id: String,
+    #[serde(rename = "k", skip_serializing_if = "is_opened")]
+    kind: JobKind,
+    #[serde(rename = "c", skip_serializing_if = "String::is_empty")]
+    cluster_id: String,
+    #[serde(rename = "n", skip_serializing_if = "String::is_empty")]
+    cluster_name: String,
+    #[serde(rename = "b", skip_serializing_if = "String::is_empty")]
+    backup_id: String,
+    #[serde(rename = "m", skip_serializing_if = "String::is_empty")]
+    backup_name: String,
+    #[serde(rename = "a")]
+    added_ms: u64,
+    #[serde(rename = "l", skip_serializing_if = "Option::is_none")]
+    last: Option<StoredJob>,
+    #[serde(rename = "w", skip_serializing_if = "Option::is_none")]
+    last_seen_ms: Option<u64>,
+    #[serde(rename = "g", skip_serializing_if = "Option::is_none")]
+    gone_ms: Option<u64>,
+}
+
+/// The last answer as stored: Describe Job's fields but its id (the entry's own).
+#[derive(Serialize, Deserialize, Default)]
+#[serde(default)]
+struct StoredJob {
+    #[serde(rename = "t", skip_serializing_if = "String::is_empty")]
+    job_type: String,
+    #[serde(rename = "s")]
+    status: JobStatus,
+    #[serde(rename = "p", skip_serializing_if = "Option::is_none")]
+    progress: Option<u8>,
+    #[serde(rename = "t0", skip_serializing_if = "String::is_empty")]
+    start_time: String,
+    #[serde(rename = "t1", skip_serializing_if = "String::is_empty")]
+    end_time: String,
+    #[serde(rename = "r", skip_serializing_if = "String::is_empty")]
+    reason: String,
+}
+
+fn is_opened(k: &JobKind) -> bool {
+    *k == JobKind::Opened
+}
+
+impl Stored {
+    fn of(e: &JobEntry) -> Stored {
+        Stored {
+            job_id: e.job_id.clone(),
+            kind: e.kind.clone(),
+            cluster_id: e.cluster_id.clone(),
+            cluster_name: e.cluster_name.clone(),
+            backup_id: e.backup_id.clone(),
+            backup_name: e.backup_name.clone(),
+            added_ms: e.added_ms,
+            last: e.last.as_ref().map(|j| StoredJob {
+                job_type: j.job_type.clone(),
+                status: j.status.clone(),
+                progress: j.progress,
+                start_time: j.start_time.clone(),
+                end_time: j.end_time.clone(),
+                reason: j.reason.clone(),
+            }),
+            last_seen_ms: e.last_seen_ms,
+            gone_ms: e.gone_ms,
+        }
+    }
+
+    fn into_entry(self) -> JobEntry {
+        let job_id = self.job_id;
+        JobEntry {
+            last: self.last.map(|j| Job {
+                job_id: job_id.clone(),
+                job_type: j.job_type,
+                status: j.status,
+                progress: j.progress.filter(|p| *p <= 100),
+                start_time: j.start_time,
+                end_time: j.end_time,
+                reason: j.reason,
+            }),
+            job_id,
+            kind: self.kind,
+            cluster_id: self.cluster_id,
+            cluster_name: self.cluster_name,
+            backup_id: self.backup_id,
+            backup_name: self.backup_name,
+            added_ms: self.added_ms,
+            last_seen_ms: self.last_seen_ms,
+            gone_ms: self.gone_ms,
+        }
+    }
+}
+
 #[derive(Serialize)]
-struct DocOut<'a> {
+struct DocOut {
     version: u64,
-    jobs: &'a [JobEntry],
+    jobs: Vec<Stored>,
+}
+
+/// What an answer changed in the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing shown (the answer is the same as the last).
+    None,
+    /// Progress, times or the reason: only the job's row.
+    Progress,
+    /// The status: lists, filters and the rules that read statuses too.
+    Status,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobRegister {
     /// Newest first (by `added_ms`; among equal times, the latest added first).
     entries: Vec<JobEntry>,
+    /// Job id → position in `entries`.
+    index: HashMap<String, usize>,
+    /// The finished part must be written at the next save (a job finished, was added or
+    /// forgotten, or storage held an older format).
+    finished_dirty: bool,
 }
 
 impl JobRegister {
@@ -192,63 +341,61 @@ impl JobRegister {
         JobRegister::default()
     }
 
-    /// Reads the register for this API. Missing, malformed, oversized, foreign or other-version
-    /// data gives an empty register; entries without a valid id are dropped, duplicates merged.
-    pub fn load(store: &dyn Store, base_url: &str) -> JobRegister {
-        let Some(raw) = store.get(&storage_key(base_url)) else {
-            return JobRegister::new();
-        };
-        if raw.len() > MAX_DOC_BYTES {
-            return JobRegister::new();
-        }
-        // The document's shape only; each entry stays raw text so that one bad entry costs only
-        // itself.
-        #[derive(Deserialize)]
-        struct Doc<'a> {
-            version: u64,
-            #[serde(borrow)]
-            jobs: Vec<&'a RawValue>,
-        }
-        let Ok(doc) = serde_json::from_str::<Doc>(&raw) else {
-            return JobRegister::new();
-        };
-        if doc.version != SCHEMA_VERSION {
-            return JobRegister::new();
-        }
-        let items = doc.jobs;
-
-        // One bad entry costs only itself. Duplicates merged through an index (not `add`, which
-        // is linear per call) so loading a full register stays cheap.
-        let mut entries: Vec<JobEntry> = Vec::with_capacity(items.len().min(MAX_ENTRIES));
+    /// Reads the register for this API (both parts; format 1 too), forgetting finished jobs
+    /// that ended more than `KEEP_FINISHED_MS` before `now_ms`. Missing, malformed, oversized,
+    /// foreign or other-version data gives an empty register; entries without a valid id are
+    /// dropped, duplicates merged.
+    pub fn load(store: &dyn Store, base_url: &str, now_ms: u64) -> JobRegister {
+        let mut entries: Vec<JobEntry> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for item in items {
-            let Some(entry) = serde_json::from_str::<JobEntry>(item.get()).ok().and_then(JobEntry::sanitized) else {
-                continue;
-            };
-            match index.get(&entry.job_id) {
-                Some(&i) => entries[i].merge(entry),
-                None => {
-                    index.insert(entry.job_id.clone(), entries.len());
-                    entries.push(entry);
+        let mut dirty = false;
+        for key in [storage_key(base_url), active_key(base_url)] {
+            let Some(raw) = store.get(&key) else { continue };
+            let (version, items) = read_doc(&raw);
+            dirty |= version == Some(1);
+            for entry in items {
+                match index.get(&entry.job_id) {
+                    Some(&i) => entries[i].merge(entry),
+                    None => {
+                        index.insert(entry.job_id.clone(), entries.len());
+                        entries.push(entry);
+                    }
                 }
             }
         }
         // Stable: the stored order breaks ties.
         entries.sort_by_key(|e| std::cmp::Reverse(e.added_ms));
-        let mut reg = JobRegister { entries };
+        let mut reg = JobRegister { entries, index: HashMap::new(), finished_dirty: dirty };
+        reg.prune(now_ms);
         reg.enforce_cap();
+        reg.reindex();
         reg
     }
 
-    /// Writes the register as one document; an empty register removes the key.
-    pub fn save(&self, store: &dyn Store, base_url: &str) {
-        let key = storage_key(base_url);
+    /// Writes the register: the unfinished part always (it is small), the finished part only
+    /// when it changed or is missing. An empty register removes both. On a failed write
+    /// (storage full) nothing in memory is lost, and the next save writes again.
+    pub fn save(&mut self, store: &dyn Store, base_url: &str) -> Result<(), StoreFull> {
+        let (finished_key, active_key) = (storage_key(base_url), active_key(base_url));
         if self.entries.is_empty() {
-            store.remove(&key);
-            return;
+            store.remove(&finished_key);
+            store.remove(&active_key);
+            self.finished_dirty = false;
+            return Ok(());
         }
-        if let Ok(json) = serde_json::to_string(&DocOut { version: SCHEMA_VERSION, jobs: &self.entries }) {
-            store.set(&key, &json);
+        let doc = |over: bool| {
+            let jobs = self.entries.iter().filter(|e| e.is_over() == over).map(Stored::of).collect();
+            serde_json::to_string(&DocOut { version: SCHEMA_VERSION, jobs }).unwrap_or_default()
+        };
+        if self.finished_dirty || store.get(&finished_key).is_none() {
+            store.try_set(&finished_key, &doc(true))?;
+            self.finished_dirty = false;
+        }
+        if self.entries.iter().any(|e| !e.is_over()) {
+            store.try_set(&active_key, &doc(false))
+        } else {
+            store.remove(&active_key);
+            Ok(())
         }
     }
 
@@ -264,32 +411,89 @@ impl JobRegister {
             existing.merge(entry);
             entry = existing;
         }
+        self.finished_dirty |= entry.is_over();
         let at = self.entries.partition_point(|e| e.added_ms > entry.added_ms);
         self.entries.insert(at, entry);
         self.enforce_cap();
+        self.reindex();
     }
 
-    /// Records an answer for `job.job_id`. Returns true if the row's job data changed (so the
-    /// UI re-renders only changed rows); `last_seen_ms` is refreshed either way. Unknown ids
-    /// are not added.
-    pub fn update(&mut self, job: &Job, now_ms: u64) -> bool {
+    /// Takes in what another tab stored (a `storage` event): jobs it added, and newer answers.
+    /// Returns the ids whose entry changed here, and whether a job was added or a status
+    /// changed (what lists and filters read).
+    pub fn merge_from(&mut self, other: JobRegister) -> (Vec<String>, bool) {
+        let mut changed = Vec::new();
+        let (mut added, mut statuses) = (false, false);
+        for theirs in other.entries {
+            match self.position(&theirs.job_id) {
+                Some(i) => {
+                    let before = self.entries[i].clone();
+                    self.entries[i].merge(theirs);
+                    let now = &self.entries[i];
+                    if *now != before {
+                        statuses |= now.status() != before.status() || now.gone_ms != before.gone_ms;
+                        self.finished_dirty |= now.is_over() != before.is_over();
+                        changed.push(before.job_id);
+                    }
+                }
+                None => {
+                    changed.push(theirs.job_id.clone());
+                    self.entries.push(theirs);
+                    added = true;
+                }
+            }
+        }
+        if added {
+            self.entries.sort_by_key(|e| std::cmp::Reverse(e.added_ms));
+            self.enforce_cap();
+            self.reindex();
+        }
+        (changed, added || statuses)
+    }
+
+    /// Appends a job known to be older than every other (a test's fast path for large
+    /// registers: `add` reindexes each time).
+    #[cfg(test)]
+    fn add_sorted_for_test(&mut self, entry: JobEntry) {
+        self.index.insert(entry.job_id.clone(), self.entries.len());
+        self.finished_dirty = true;
+        self.entries.push(entry);
+    }
+
+    /// The API said it does not know this job: it stays listed, no longer followed.
+    pub fn mark_gone(&mut self, job_id: &str, now_ms: u64) {
+        if let Some(i) = self.position(job_id)
+            && self.entries[i].gone_ms.is_none()
+        {
+            self.entries[i].gone_ms = Some(now_ms);
+            self.finished_dirty = true;
+        }
+    }
+
+    /// Records an answer for `job.job_id` and says what it changed (so the UI re-renders only
+    /// changed rows, and lists only on a new status); `last_seen_ms` is refreshed either way.
+    /// Unknown ids are not added.
+    pub fn update(&mut self, job: &Job, now_ms: u64) -> Change {
         self.update_for(&job.job_id, job, now_ms)
     }
 
     /// As `update`, for an answer that lacks its own id (the id the request was made for).
-    pub fn update_for(&mut self, job_id: &str, job: &Job, now_ms: u64) -> bool {
+    pub fn update_for(&mut self, job_id: &str, job: &Job, now_ms: u64) -> Change {
         let Some(i) = self.position(job_id) else {
-            return false;
+            return Change::None;
         };
         let e = &mut self.entries[i];
         e.last_seen_ms = Some(now_ms);
-        if e.last.as_ref().is_some_and(|l| l.status == job.status && same_job_data(l, job)) {
-            return false;
+        let same_status = e.last.as_ref().is_some_and(|l| l.status == job.status);
+        if same_status && e.last.as_ref().is_some_and(|l| same_job_data(l, job)) {
+            return Change::None;
         }
+        let was_over = e.is_over();
         let mut job = job.clone();
         job.job_id = e.job_id.clone();
         e.last = Some(job);
-        true
+        self.finished_dirty |= e.is_over() != was_over;
+        if same_status { Change::Progress } else { Change::Status }
     }
 
     /// Newest first.
@@ -306,18 +510,18 @@ impl JobRegister {
     }
 
     pub fn get(&self, job_id: &str) -> Option<&JobEntry> {
-        self.entries.iter().find(|e| e.job_id == job_id)
+        self.position(job_id).map(|i| &self.entries[i])
     }
 
-    /// Jobs still to follow (not known to be terminal), for the scheduler after a load.
+    /// Jobs still to follow (not known to be over), for the scheduler after a load.
     pub fn active(&self) -> impl Iterator<Item = &JobEntry> {
-        self.entries.iter().filter(|e| !e.is_terminal())
+        self.entries.iter().filter(|e| !e.is_over())
     }
 
     /// The one-manual-backup rule: the newest Backup entry for this cluster whose last status
     /// is not terminal (or not known yet).
     pub fn active_manual_backup(&self, cluster_id: &str) -> Option<&JobEntry> {
-        self.entries.iter().find(|e| e.kind == JobKind::Backup && e.cluster_id == cluster_id && !e.is_terminal())
+        self.entries.iter().find(|e| e.kind == JobKind::Backup && e.cluster_id == cluster_id && !e.is_over())
     }
 
     /// The Jobs page filters, from the URL query; `None` or blank means "all".
@@ -344,7 +548,8 @@ impl JobRegister {
             .filter(|e| cluster.as_deref().is_none_or(|c| e.cluster_id == c))
             .filter(|e| match &want_status {
                 None => true,
-                Some((unknown, want)) => match (e.status(), want) {
+                // A job the API no longer knows has no status worth filtering by.
+                Some((unknown, want)) => match (e.status().filter(|_| e.gone_ms.is_none()), want) {
                     (None, _) => *unknown,
                     (Some(JobStatus::Unknown(have)), JobStatus::Unknown(w)) => {
                         *unknown || have.trim().eq_ignore_ascii_case(w.trim())
@@ -356,9 +561,21 @@ impl JobRegister {
     }
 
     fn position(&self, job_id: &str) -> Option<usize> {
-        self.entries.iter().position(|e| e.job_id == job_id)
+        self.index.get(job_id).copied()
     }
 
+    fn reindex(&mut self) {
+        self.index = self.entries.iter().enumerate().map(|(i, e)| (e.job_id.clone(), i)).collect();
+    }
+
+    /// Forgets finished jobs that ended more than `KEEP_FINISHED_MS` ago. The caller reindexes.
+    fn prune(&mut self, now_ms: u64) {
+        let before = self.entries.len();
+        self.entries.retain(|e| !e.is_over() || e.ended_ms().saturating_add(KEEP_FINISHED_MS) > now_ms);
+        self.finished_dirty |= self.entries.len() != before;
+    }
+
+    /// At most `MAX_ENTRIES`. The caller reindexes.
     fn enforce_cap(&mut self) {
         let len = self.entries.len();
         let mut excess = len.saturating_sub(MAX_ENTRIES);
@@ -371,7 +588,7 @@ impl JobRegister {
             if excess == 0 {
                 break;
             }
-            if self.entries[i].is_terminal() {
+            if self.entries[i].is_over() {
                 drop[i] = true;
                 excess -= 1;
             }
@@ -391,7 +608,35 @@ impl JobRegister {
             i += 1;
             !drop[i - 1]
         });
+        self.finished_dirty = true;
     }
+}
+
+/// The format version and the valid entries of one stored part. One bad entry costs only
+/// itself (each stays raw text until read); a document of an unknown version, or too large to
+/// be ours, gives nothing.
+fn read_doc(raw: &str) -> (Option<u64>, Vec<JobEntry>) {
+    if raw.len() > MAX_DOC_BYTES {
+        return (None, Vec::new());
+    }
+    #[derive(Deserialize)]
+    struct Doc<'a> {
+        version: u64,
+        #[serde(borrow)]
+        jobs: Vec<&'a RawValue>,
+    }
+    let Ok(doc) = serde_json::from_str::<Doc>(raw) else {
+        return (None, Vec::new());
+    };
+    let entry = |item: &RawValue| -> Option<JobEntry> {
+        match doc.version {
+            1 => serde_json::from_str::<JobEntry>(item.get()).ok(),
+            SCHEMA_VERSION => serde_json::from_str::<Stored>(item.get()).ok().map(Stored::into_entry),
+            _ => None,
+        }
+    };
+    let jobs = doc.jobs.iter().take(MAX_ENTRIES * 2).filter_map(|item| entry(item)?.sanitized()).collect();
+    (Some(doc.version), jobs)
 }
 
 /// Everything the table shows besides the status.
@@ -410,7 +655,14 @@ mod tests {
 
     const BASE: &str = "https://api.cloud.zilliz.com";
 
-    use crate::rules::store::memory::MemStore as Mem;
+    use crate::rules::store::memory::{FullStore, MemStore as Mem};
+
+    /// "Now" for loads that must not forget anything: the epoch (pruning is tested on its own).
+    const NOW: u64 = 0;
+
+    fn load(store: &dyn Store) -> JobRegister {
+        JobRegister::load(store, BASE, NOW)
+    }
 
     fn mem_with(raw: &str) -> Mem {
         let m = Mem::default();
@@ -438,18 +690,23 @@ mod tests {
         let mut done = job("job-a", "FAILED", Some(42));
         done.reason = "disk \"full\"".into();
         done.start_time = "2024-07-30T16:49:50Z".into();
-        assert!(r.update(&done, 5_000));
+        assert_eq!(r.update(&done, 5_000), Change::Status);
         let m = Mem::default();
-        r.save(&m, BASE);
-        let back = JobRegister::load(&m, BASE);
-        assert_eq!(back, r);
+        r.save(&m, BASE).unwrap();
+        let back = load(&m);
+        assert_eq!(back.entries(), r.entries());
         assert_eq!(ids(&back.entries().iter().collect::<Vec<_>>()), ["job-b", "job-a"]);
         assert_eq!(back.get("job-a").unwrap().last.as_ref().unwrap().reason, "disk \"full\"");
         // Per API: another base URL sees nothing.
-        assert!(JobRegister::load(&m, "http://127.0.0.1:8080").is_empty());
-        // Empty register removes the key.
-        JobRegister::new().save(&m, BASE);
+        assert!(JobRegister::load(&m, "http://127.0.0.1:8080", NOW).is_empty());
+        // Two parts: the finished job in one, the running one in the other.
+        assert!(m.get(&storage_key(BASE)).unwrap().contains("job-a"));
+        assert!(m.get(&active_key(BASE)).unwrap().contains("job-b"));
+        assert!(!m.get(&active_key(BASE)).unwrap().contains("job-a"));
+        // Empty register removes both keys.
+        JobRegister::new().save(&m, BASE).unwrap();
         assert_eq!(m.get(&storage_key(BASE)), None);
+        assert_eq!(m.get(&active_key(BASE)), None);
     }
 
     #[test]
@@ -465,6 +722,7 @@ mod tests {
             "42",
             r#""a string""#,
             r#"{"jobs":[{"job_id":"job-a"}]}"#,
+            r#"{"version":3,"jobs":[{"i":"job-a"}]}"#,
             r#"{"version":2,"jobs":[{"job_id":"job-a"}]}"#,
             r#"{"version":"1","jobs":[{"job_id":"job-a"}]}"#,
             r#"{"version":1.5,"jobs":[{"job_id":"job-a"}]}"#,
@@ -475,10 +733,10 @@ mod tests {
             "\u{feff}{\"version\":1,\"jobs\":[]}\u{0}",
             &huge,
         ] {
-            let r = JobRegister::load(&mem_with(raw), BASE);
+            let r = load(&mem_with(raw));
             assert!(r.is_empty(), "{:?}", &raw[..raw.len().min(60)]);
         }
-        assert!(JobRegister::load(&Mem::default(), BASE).is_empty());
+        assert!(load(&Mem::default()).is_empty());
     }
 
     #[test]
@@ -501,7 +759,7 @@ mod tests {
             {"job_id":"job-long","backup_name":"LONG"}
         ]}"#
         .replace("LONG", &"é".repeat(10_000));
-        let r = JobRegister::load(&mem_with(&raw), BASE);
+        let r = load(&mem_with(&raw));
         let got: Vec<&str> = r.entries().iter().map(|e| e.job_id.as_str()).collect();
         assert_eq!(got, ["job-ok", "job-foreign-last", "job-ctrl", "job-long"]);
         assert_eq!(r.get("job-foreign-last").unwrap().last, None);
@@ -516,7 +774,7 @@ mod tests {
             {"job_id":"job-a","kind":"Backup","cluster_id":"c1","added_ms":100,
              "last":{"jobId":"job-a","status":"IN_PROGRESS","progress":"40"},"last_seen_ms":7}
         ]}"#;
-        let r = JobRegister::load(&mem_with(raw), BASE);
+        let r = load(&mem_with(raw));
         assert_eq!(r.len(), 1);
         let e = r.get("job-a").unwrap();
         assert_eq!((e.kind.clone(), e.cluster_id.as_str(), e.added_ms), (JobKind::Backup, "c1", 100));
@@ -550,50 +808,59 @@ mod tests {
     fn update_reports_changes_only() {
         let mut r = JobRegister::new();
         r.add(entry("job-1", JobKind::Backup, "c1", 100));
-        assert!(r.update(&job("job-1", "PENDING", None), 1_000));
-        assert!(!r.update(&job("job-1", "PENDING", None), 2_000));
+        assert_eq!(r.update(&job("job-1", "PENDING", None), 1_000), Change::Status);
+        assert_eq!(r.update(&job("job-1", "PENDING", None), 2_000), Change::None);
         assert_eq!(r.get("job-1").unwrap().last_seen_ms, Some(2_000));
-        assert!(r.update(&job("job-1", "IN_PROGRESS", Some(10)), 3_000));
-        assert!(r.update(&job("job-1", "IN_PROGRESS", Some(11)), 4_000));
+        assert_eq!(r.update(&job("job-1", "IN_PROGRESS", Some(10)), 3_000), Change::Status);
+        assert_eq!(r.update(&job("job-1", "IN_PROGRESS", Some(11)), 4_000), Change::Progress);
         // Unknown ids are not added.
-        assert!(!r.update(&job("job-x", "PENDING", None), 5_000));
+        assert_eq!(r.update(&job("job-x", "PENDING", None), 5_000), Change::None);
         assert_eq!(r.get("job-x"), None);
         // An answer without its id is filed under the requested id.
-        assert!(r.update_for("job-1", &job("", "SUCCESSFUL", Some(100)), 6_000));
+        assert_eq!(r.update_for("job-1", &job("", "SUCCESSFUL", Some(100)), 6_000), Change::Status);
         assert_eq!(r.get("job-1").unwrap().last.as_ref().unwrap().job_id, "job-1");
     }
 
     #[test]
     fn cap_evicts_oldest_terminal_first() {
-        let mut r = JobRegister::new();
-        for i in 0..MAX_ENTRIES as u64 {
-            r.add(entry(&format!("job-{i}"), JobKind::Backup, "c", 1_000 + i));
-            // Every tenth job is finished; the oldest (job-0) is still running.
-            if i % 10 == 5 {
-                r.update(&job(&format!("job-{i}"), "SUCCESSFUL", Some(100)), 0);
-            }
-        }
+        // Built through storage (one load), not 10,000 `add`s.
+        let stored = |jobs: Vec<JobEntry>| {
+            let raw =
+                serde_json::to_string(&DocOut { version: SCHEMA_VERSION, jobs: jobs.iter().map(Stored::of).collect() })
+                    .unwrap();
+            load(&mem_with(&raw))
+        };
+        // Every tenth job is finished; the oldest (job-0) is still running.
+        let mut r = stored(
+            (0..MAX_ENTRIES as u64)
+                .map(|i| {
+                    let mut e = entry(&format!("job-{i}"), JobKind::Backup, "c", 1_000 + i);
+                    if i % 10 == 5 {
+                        e.last = Some(job(&e.job_id, "SUCCESSFUL", Some(100)));
+                    }
+                    e
+                })
+                .collect(),
+        );
         assert_eq!(r.len(), MAX_ENTRIES);
-        r.add(entry("job-new-1", JobKind::Opened, "", 10_000));
-        r.add(entry("job-new-2", JobKind::Opened, "", 10_001));
+        r.add(entry("job-new-1", JobKind::Opened, "", 100_000));
+        r.add(entry("job-new-2", JobKind::Opened, "", 100_001));
         assert_eq!(r.len(), MAX_ENTRIES);
         assert!(r.get("job-5").is_none() && r.get("job-15").is_none(), "oldest terminal went first");
         assert!(r.get("job-0").is_some() && r.get("job-25").is_some());
         assert_eq!(r.entries()[0].job_id, "job-new-2");
 
         // All running: the oldest goes.
-        let mut r = JobRegister::new();
-        for i in 0..=MAX_ENTRIES as u64 {
-            r.add(entry(&format!("job-{i}"), JobKind::Backup, "c", 1 + i));
-        }
+        let mut r =
+            stored((0..MAX_ENTRIES as u64).map(|i| entry(&format!("job-{i}"), JobKind::Backup, "c", 1 + i)).collect());
+        r.add(entry("job-last", JobKind::Backup, "c", 1_000_000));
         assert_eq!(r.len(), MAX_ENTRIES);
         assert!(r.get("job-0").is_none());
 
         // An oversized stored register is cut the same way on load.
-        let jobs: Vec<JobEntry> =
-            (0..MAX_ENTRIES as u64 + 50).map(|i| entry(&format!("job-{i}"), JobKind::Backup, "c", 1 + i)).collect();
-        let raw = serde_json::to_string(&DocOut { version: SCHEMA_VERSION, jobs: &jobs }).unwrap();
-        let r = JobRegister::load(&mem_with(&raw), BASE);
+        let r = stored(
+            (0..MAX_ENTRIES as u64 + 50).map(|i| entry(&format!("job-{i}"), JobKind::Backup, "c", 1 + i)).collect(),
+        );
         assert_eq!(r.len(), MAX_ENTRIES);
         assert_eq!(r.entries()[0].job_id, format!("job-{}", MAX_ENTRIES + 49));
     }
@@ -653,6 +920,171 @@ mod tests {
         assert_eq!(ids(&r.filtered(None, None, Some("c1"))), ["job-2", "job-1"]);
         assert_eq!(ids(&r.filtered(Some("failed"), Some("backup"), Some("c1"))), ["job-1"]);
         assert!(r.filtered(Some("failed"), Some("backup"), Some("c2")).is_empty());
+    }
+
+    fn finished(id: &str, added: u64, end_iso: &str) -> JobEntry {
+        let mut last = job(id, "SUCCESSFUL", Some(100));
+        last.end_time = end_iso.into();
+        JobEntry { last: Some(last), last_seen_ms: Some(added), ..entry(id, JobKind::Backup, "c1", added) }
+    }
+
+    #[test]
+    fn format_one_is_read_and_replaced_by_the_compact_format() {
+        let raw = r#"{"version":1,"jobs":[
+            {"job_id":"job-a","kind":"Backup","cluster_id":"c1","cluster_name":"prod","backup_id":"","backup_name":"n1","added_ms":5,
+             "last":{"jobId":"job-a","type":"BACKUP","status":"SUCCESSFUL","progress":"100","startTime":"2026-12-01T10:00:00Z","endTime":"2026-12-01T10:05:00Z","reason":""},
+             "last_seen_ms":9},
+            {"job_id":"job-b","kind":"Restore","added_ms":6}
+        ]}"#;
+        let m = mem_with(raw);
+        let mut r = JobRegister::load(&m, BASE, 1_796_637_600_000);
+        assert_eq!(r.len(), 2);
+        r.save(&m, BASE).unwrap();
+        let finished = m.get(&storage_key(BASE)).unwrap();
+        assert!(finished.starts_with(r#"{"version":2,"#), "{finished}");
+        assert!(finished.contains(r#""i":"job-a""#) && !finished.contains("job_id"), "{finished}");
+        // Empty fields are left out, and the answer's id is not repeated.
+        assert!(!finished.contains(r#""b":"#) && finished.matches("job-a").count() == 1, "{finished}");
+        let back = JobRegister::load(&m, BASE, 1_796_637_600_000);
+        assert_eq!(back.entries(), r.entries());
+        // About half the first format's size.
+        assert!(finished.len() * 10 < raw.len() * 7, "{} vs {}", finished.len(), raw.len());
+    }
+
+    #[test]
+    fn finished_jobs_are_forgotten_thirty_days_after_they_ended() {
+        let day = 86_400_000;
+        let m = Mem::default();
+        let mut r = JobRegister::new();
+        // Ended 2026-11-01; now is 2026-12-07 (36 days later).
+        r.add(finished("job-old", 1, "2026-11-01T10:00:00Z"));
+        r.add(finished("job-recent", 2, "2026-11-20T10:00:00Z"));
+        // Added long ago but still running: never forgotten.
+        r.add(entry("job-running", JobKind::Backup, "c1", 3));
+        // Gone from the API 31 days ago, with no end time: forgotten from then.
+        let mut gone = entry("job-gone", JobKind::Opened, "", 4);
+        gone.gone_ms = Some(1_796_637_600_000 - 31 * day);
+        r.add(gone);
+        r.save(&m, BASE).unwrap();
+        let back = JobRegister::load(&m, BASE, 1_796_637_600_000);
+        let left: Vec<&str> = back.entries().iter().map(|e| e.job_id.as_str()).collect();
+        assert_eq!(left, ["job-running", "job-recent"]);
+        assert_eq!(KEEP_FINISHED_MS, 30 * day);
+    }
+
+    #[test]
+    fn the_finished_part_is_written_only_when_it_changes() {
+        let m = Mem::default();
+        let mut r = JobRegister::new();
+        for i in 0..50 {
+            r.add(finished(&format!("job-f{i}"), i, "2026-12-01T10:00:00Z"));
+        }
+        r.add(entry("job-run", JobKind::Backup, "c1", 100));
+        r.save(&m, BASE).unwrap();
+        // A progress answer: only the small part is rewritten.
+        m.set(&storage_key(BASE), "sentinel");
+        r.update(&job("job-run", "IN_PROGRESS", Some(5)), 1);
+        r.save(&m, BASE).unwrap();
+        assert_eq!(m.get(&storage_key(BASE)).as_deref(), Some("sentinel"));
+        assert!(m.get(&active_key(BASE)).unwrap().contains("job-run"));
+        // It finishes: the finished part is written, the active part removed.
+        r.update(&job("job-run", "SUCCESSFUL", Some(100)), 2);
+        r.save(&m, BASE).unwrap();
+        assert!(m.get(&storage_key(BASE)).unwrap().contains("job-run"));
+        assert_eq!(m.get(&active_key(BASE)), None);
+    }
+
+    #[test]
+    fn a_full_storage_loses_nothing_in_memory_and_writes_again_later() {
+        let store = FullStore(2_000, Mem::default());
+        let mut r = JobRegister::new();
+        r.add(entry("job-1", JobKind::Backup, "c1", 1));
+        r.save(&store, BASE).unwrap();
+        for i in 0..40 {
+            r.add(finished(&format!("job-f{i:02}"), 10 + i, "2026-12-01T10:00:00Z"));
+        }
+        assert_eq!(r.save(&store, BASE), Err(StoreFull));
+        assert_eq!(r.len(), 41, "memory keeps every job");
+        // Room again: the next save writes everything (the finished part is still due).
+        let roomy = FullStore(1_000_000, Mem(store.1.0.clone()));
+        r.save(&roomy, BASE).unwrap();
+        assert_eq!(JobRegister::load(&roomy, BASE, NOW).len(), 41);
+    }
+
+    #[test]
+    fn ten_thousand_jobs_fit_in_a_browser_storage() {
+        let mut r = JobRegister::new();
+        for i in 0..MAX_ENTRIES as u64 {
+            let mut e = finished(&format!("job-{i:021}"), 1_796_000_000_000 + i, "2026-12-01T10:05:00Z");
+            e.cluster_name = "prod-search".into();
+            e.backup_name = format!("prod-search_backup{i}");
+            if let Some(l) = e.last.as_mut() {
+                l.start_time = "2026-12-01T10:00:00Z".into();
+            }
+            r.add_sorted_for_test(e);
+        }
+        let m = Mem::default();
+        r.save(&m, BASE).unwrap();
+        let size = m.get(&storage_key(BASE)).unwrap().len();
+        // Chromium keeps 10 MiB of UTF-16 per origin: 5 M characters; a register of 10,000 jobs
+        // must leave most of it to the rest of the origin.
+        assert!(size < 2_600_000, "{size}");
+        assert!(size < MAX_DOC_BYTES);
+        assert_eq!(JobRegister::load(&m, BASE, 1_796_637_600_000).len(), MAX_ENTRIES);
+    }
+
+    #[test]
+    fn another_tabs_register_is_merged_in() {
+        let mut mine = JobRegister::new();
+        mine.add(entry("job-1", JobKind::Backup, "c1", 1));
+        mine.add(entry("job-2", JobKind::Backup, "c1", 2));
+        let mut theirs = mine.clone();
+        theirs.add(entry("job-3", JobKind::Restore, "c2", 3));
+        theirs.update(&job("job-1", "IN_PROGRESS", Some(50)), 10);
+        let (changed, lists) = mine.merge_from(theirs.clone());
+        assert_eq!(changed, ["job-3", "job-1"]);
+        assert!(lists, "a job was added");
+        assert_eq!(mine.entries()[0].job_id, "job-3");
+        assert_eq!(mine.get("job-1").unwrap().last.as_ref().unwrap().progress, Some(50));
+        // The same again: nothing changes.
+        assert_eq!(mine.merge_from(theirs.clone()), (vec![], false));
+        // Progress alone does not touch the lists.
+        theirs.update(&job("job-1", "IN_PROGRESS", Some(60)), 20);
+        assert_eq!(mine.merge_from(theirs.clone()), (vec!["job-1".to_owned()], false));
+        // An older answer from the other tab does not replace a newer one here.
+        mine.update(&job("job-1", "SUCCESSFUL", Some(100)), 30);
+        assert_eq!(mine.merge_from(theirs).0, Vec::<String>::new());
+        assert!(mine.get("job-1").unwrap().is_terminal());
+    }
+
+    #[test]
+    fn a_job_gone_from_the_api_is_over_and_has_no_status_to_filter_by() {
+        let mut r = JobRegister::new();
+        r.add(entry("job-1", JobKind::Backup, "c1", 1));
+        r.update(&job("job-1", "IN_PROGRESS", Some(5)), 1);
+        r.mark_gone("job-1", 50);
+        let e = r.get("job-1").unwrap();
+        assert!(e.is_over() && !e.is_terminal());
+        assert!(r.active_manual_backup("c1").is_none(), "a job the API does not know blocks nothing");
+        assert!(r.filtered(Some("IN_PROGRESS"), None, None).is_empty());
+        assert_eq!(r.filtered(Some("unknown"), None, None).len(), 1);
+        assert_eq!(r.active().count(), 0);
+    }
+
+    #[test]
+    fn lookups_use_the_index_after_every_change() {
+        let mut r = JobRegister::new();
+        for i in 0..100 {
+            r.add(entry(&format!("job-{i}"), JobKind::Backup, "c", (i * 7919) % 101));
+        }
+        for e in r.entries() {
+            assert_eq!(r.get(&e.job_id).map(|x| &x.job_id), Some(&e.job_id));
+        }
+        let mut other = JobRegister::new();
+        other.add(entry("job-new", JobKind::Opened, "", 50));
+        r.merge_from(other);
+        assert_eq!(r.get("job-new").unwrap().added_ms, 50);
+        assert_eq!(r.get("job-3").unwrap().added_ms, (3 * 7919) % 101);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod eligibility;
 pub mod format;
 pub mod job_register;
+pub mod job_row;
 pub mod names;
 pub mod policy;
 pub mod polling;

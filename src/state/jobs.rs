@@ -22,11 +22,17 @@ use super::settings::web::WebStore;
 use super::toasts::{ToastTone, Toasts};
 use crate::browser::{self, Listener, Timer, now_ms};
 use crate::route::Route;
+use crate::rules::job_register::Change;
 use crate::rules::job_register::{self, JobEntry, JobKind, JobRegister};
-use crate::rules::polling::{PollPolicy, Scheduler, Transition};
+use crate::rules::polling::{Outcome, PollPolicy, Scheduler, Transition, round_notice};
 use crate::rules::store::Store;
 
-const SAVE_DELAY_MS: u64 = 1_000;
+const SAVE_DELAY_MS: u64 = 2_000;
+/// Answers of one round wait for the round's last answer, or this long after the first.
+const ROUND_WAIT_MS: u64 = 1_000;
+
+/// One poll answer, received and not yet applied.
+type Answer = (String, Result<Job, ApiError>);
 
 #[derive(Clone, Copy)]
 pub struct Jobs {
@@ -40,6 +46,8 @@ pub struct Jobs {
     pub last_update_ms: RwSignal<Option<u64>>,
     /// The last failed poll, kept beside the last good data.
     pub last_error: RwSignal<Option<(u64, ApiError)>>,
+    /// 401/403: nothing is polled until the key or the API changes, or the user asks again.
+    pub halted: RwSignal<Option<ApiError>>,
     /// Notified when a backup or restore job finishes: lists of backups refetch once.
     pub finished: Trigger,
     /// A clock for views that show ages ("updated 3 s ago", stalls): ticks each second while
@@ -49,7 +57,13 @@ pub struct Jobs {
     rows: StoredValue<HashMap<String, ArcRwSignal<JobEntry>>>,
     /// A write of the register is scheduled (see `save_soon`).
     save_due: StoredValue<bool>,
+    /// A refused write (storage full) was told.
+    full_told: StoredValue<bool>,
     save_timer: StoredValue<Option<Timer>, LocalStorage>,
+    /// Requests sent and not answered, and the answers waiting to be applied as one round.
+    outstanding: StoredValue<usize>,
+    round: StoredValue<Vec<Answer>>,
+    round_timer: StoredValue<Option<Timer>, LocalStorage>,
     /// The visibility and storage listeners: removed when the app is disposed.
     listeners: StoredValue<Vec<Listener>, LocalStorage>,
     /// The follower has started (`start`); it starts once.
@@ -71,9 +85,14 @@ impl Jobs {
             base: StoredValue::new(String::new()),
             last_update_ms: RwSignal::new(None),
             last_error: RwSignal::new(None),
+            halted: RwSignal::new(None),
+            outstanding: StoredValue::new(0),
+            round: StoredValue::new(Vec::new()),
+            round_timer: StoredValue::new_local(None),
             finished: Trigger::new(),
             clock: Trigger::new(),
             save_due: StoredValue::new(false),
+            full_told: StoredValue::new(false),
             save_timer: StoredValue::new_local(None),
             listeners: StoredValue::new_local(Vec::new()),
             rows: StoredValue::new(HashMap::new()),
@@ -88,8 +107,10 @@ impl Jobs {
         // Start following once there is a register for the current API (now, or when
         // config.json changes the API), and follow the new API's register once started. The
         // follower's code is in its chunk: this effect (in the first load) only calls it.
+        // A new key, too: a poller halted by a 401/403 asks again with it.
         Effect::new(move |_| {
             let base = conn.base_url();
+            conn.key.track();
             if jobs.started.get_value() || WebStore::local().get(&job_register::storage_key(&base)).is_some() {
                 jobs.start_in_background();
             }
@@ -163,13 +184,13 @@ impl Jobs {
 
     fn load(self, base: &str) {
         self.base.set_value(base.to_owned());
-        let register = JobRegister::load(&WebStore::local(), base);
         let now = now_ms();
+        let register = JobRegister::load(&WebStore::local(), base, now);
         let visible = browser::is_visible();
         self.scheduler.update_value(|s| {
             *s = Scheduler::new(PollPolicy::default());
             s.set_visible(visible, now);
-            for e in register.entries() {
+            for e in register.entries().iter().filter(|e| e.gone_ms.is_none()) {
                 s.track(&e.job_id, e.last.as_ref(), e.added_ms);
             }
         });
@@ -185,6 +206,9 @@ impl Jobs {
             }
         });
         self.register.set(register);
+        self.halted.set(None);
+        self.round.set_value(Vec::new());
+        self.outstanding.set_value(0);
         self.clock.notify();
         self.kick();
     }
@@ -208,15 +232,26 @@ impl Jobs {
         });
     }
 
-    /// Writes the register now (used when the tab is being hidden, and for new jobs).
+    /// Writes the register now (used when the tab is being hidden, and for new jobs). A write
+    /// the browser refuses (storage full) is told once; the jobs stay in memory, and every
+    /// later save tries again.
     fn save(self) {
         self.save_due.set_value(false);
         let base = self.base.get_value();
-        self.register.with_untracked(|r| r.save(&WebStore::local(), &base));
+        let saved = self.register.try_update_untracked(|r| r.save(&WebStore::local(), &base));
+        if matches!(saved, Some(Err(_))) && !self.full_told.get_value() {
+            self.full_told.set_value(true);
+            self.toasts.push(
+                "This browser's storage for the console is full: jobs are followed in this tab, but a reload \
+                 would forget the newest. Free some space (other sites' data) to keep them.",
+                None,
+                ToastTone::Error,
+            );
+        }
     }
 
-    /// Poll answers are written at most once per `SAVE_DELAY_MS`: serialising a register of
-    /// 1,000 jobs for every answer would cost more than the answers themselves.
+    /// Poll answers are written at most once per `SAVE_DELAY_MS`, and only the unfinished jobs'
+    /// part: a register of 10,000 jobs is not serialised for every answer.
     fn save_soon(self) {
         if self.save_due.get_value() {
             return;
@@ -242,6 +277,7 @@ impl Jobs {
             added_ms: now_ms(),
             last: None,
             last_seen_ms: None,
+            gone_ms: None,
         });
     }
 
@@ -258,10 +294,23 @@ impl Jobs {
         self.kick();
     }
 
-    /// Polls every active job now (the manual refresh button).
+    /// Polls every active job now (the manual refresh button), those paused by failures too.
     pub fn refresh_now(self) {
         let now = now_ms();
         self.scheduler.update_value(|s| s.refresh(now));
+        self.kick();
+    }
+
+    /// After a 401/403: ask again (the user's "Try again", or a new key).
+    pub fn resume(self) {
+        if !self.alive() {
+            return;
+        }
+        let now = now_ms();
+        self.scheduler.update_value(|s| s.resume(now));
+        if self.halted.with_untracked(Option::is_some) {
+            self.halted.set(None);
+        }
         self.kick();
     }
 
@@ -280,6 +329,12 @@ impl Jobs {
     pub fn active_count(self) -> usize {
         self.clock.track();
         self.scheduler.with_value(|s| s.active_count())
+    }
+
+    /// Unfinished jobs waiting for Refresh after repeated failures.
+    pub fn paused_count(self) -> usize {
+        self.clock.track();
+        self.scheduler.with_value(|s| s.paused_count())
     }
 
     pub fn stalled_since(self, job_id: &str) -> Option<u64> {
@@ -318,74 +373,194 @@ impl Jobs {
         for t in self.scheduler.try_update_value(|s| s.check_stalls(now)).unwrap_or_default() {
             self.announce(&t);
         }
-        let due = self.scheduler.with_value(|s| s.due(now));
-        for job_id in due {
-            self.scheduler.update_value(|s| s.sent(&job_id, now));
+        // Only what the budget allows (in flight, per second); the rest stays due.
+        let due = self.scheduler.try_update_value(|s| s.take_due(now)).unwrap_or_default();
+        if !due.is_empty() {
             let client = untrack(|| self.conn.client());
-            spawn_local(async move {
-                let result = client.describe_job(&job_id).await;
-                self.answer(&job_id, result);
-            });
+            self.outstanding.update_value(|n| *n += due.len());
+            for job_id in due {
+                let client = client.clone();
+                spawn_local(async move {
+                    let result = client.describe_job(&job_id).await;
+                    self.answer(job_id, result);
+                });
+            }
         }
         self.kick();
     }
 
-    fn answer(self, job_id: &str, result: Result<Job, ApiError>) {
+    /// Keeps an answer for its round: the round is applied when its last answer is in, or
+    /// `ROUND_WAIT_MS` after its first (a slow request does not hold the others back).
+    fn answer(self, job_id: String, result: Result<Job, ApiError>) {
         if !self.alive() {
             return;
         }
-        let now = now_ms();
-        match result {
-            Ok(job) => {
-                let transitions =
-                    self.scheduler.try_update_value(|s| s.on_answer(job_id, &job, now)).unwrap_or_default();
-                let changed = self.register.try_update(|r| r.update_for(job_id, &job, now)).unwrap_or(false);
-                if changed {
-                    self.sync_row(job_id);
-                    self.save_soon();
+        self.outstanding.update_value(|n| *n = n.saturating_sub(1));
+        self.round.update_value(|r| r.push((job_id, result)));
+        if self.outstanding.get_value() == 0 {
+            self.apply_round();
+        } else if self.round_timer.with_value(Option::is_none) {
+            let timer = Timer::after(Duration::from_millis(ROUND_WAIT_MS), move || {
+                if self.alive() {
+                    self.apply_round();
                 }
-                self.last_update_ms.set(Some(now));
-                self.last_error.set(None);
-                for t in &transitions {
-                    self.announce(t);
-                }
-            }
-            Err(e) if e.kind == ErrorKind::Aborted => self.scheduler.update_value(|s| s.on_abort(job_id)),
-            Err(e) => {
-                self.scheduler.update_value(|s| s.on_error(job_id, e.retry_after_secs, js_sys::Math::random(), now));
-                self.last_error.set(Some((now, e)));
-            }
+            });
+            self.round_timer.set_value(Some(timer));
         }
+    }
+
+    /// Applies the answers of one round in one update: the scheduler learns each, the register
+    /// changes once (and notifies its readers only when a status changed), only changed rows
+    /// re-render, and one notice says what finished.
+    fn apply_round(self) {
+        self.round_timer.set_value(None);
+        let answers = self.round.try_update_value(std::mem::take).unwrap_or_default();
+        if answers.is_empty() {
+            return;
+        }
+        let now = now_ms();
+        let mut transitions = Vec::new();
+        let (mut ok, mut error) = (false, None);
+        self.scheduler.update_value(|s| {
+            for (id, result) in &answers {
+                let random = js_sys::Math::random();
+                match result {
+                    Ok(job) => {
+                        ok = true;
+                        transitions.extend(s.on_answer(id, job, random, now));
+                    }
+                    Err(e) if e.kind == ErrorKind::Aborted => s.on_abort(id),
+                    Err(e) => {
+                        transitions.extend(s.on_error(id, e.kind, e.retry_after_secs, random, now));
+                        error = Some(e.clone());
+                    }
+                }
+            }
+        });
+
+        // The register changes in place, untracked; its readers are told once, and only when
+        // what they read (statuses, the set of jobs) changed: progress is the rows' business.
+        let gone: Vec<&str> = transitions
+            .iter()
+            .filter_map(|t| match t {
+                Transition::Gone { job_id } => Some(job_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut changed_rows = Vec::new();
+        let mut statuses_changed = !gone.is_empty();
+        self.register.update_untracked(|r| {
+            for (id, result) in &answers {
+                if let Ok(job) = result {
+                    match r.update_for(id, job, now) {
+                        Change::None => {}
+                        Change::Progress => changed_rows.push(id.clone()),
+                        Change::Status => {
+                            statuses_changed = true;
+                            changed_rows.push(id.clone());
+                        }
+                    }
+                }
+            }
+            for id in &gone {
+                r.mark_gone(id, now);
+            }
+        });
+        changed_rows.extend(gone.iter().map(|id| (*id).to_owned()));
+        if statuses_changed {
+            self.register.notify();
+        }
+        for id in &changed_rows {
+            self.sync_row(id);
+        }
+        if !changed_rows.is_empty() {
+            self.save_soon();
+        }
+
+        // The page's live line and error note: set once per round, and only when they change.
+        if ok {
+            self.last_update_ms.set(Some(now));
+        }
+        match &error {
+            Some(e) if e.kind != ErrorKind::Unauthorized && e.kind != ErrorKind::Permission => {
+                self.last_error.set(Some((now, e.clone())))
+            }
+            _ if ok && self.last_error.with_untracked(Option::is_some) => self.last_error.set(None),
+            _ => {}
+        }
+        self.announce_round(&transitions, error);
+        self.clock.notify();
         self.kick();
     }
 
-    fn announce(self, t: &Transition) {
-        let toasts = self.toasts;
-        match t {
-            Transition::Finished { job_id, status, reason } => {
-                self.finished.notify();
-                let name = self.describe(job_id);
-                let link = Some(("View job".to_owned(), Route::Job(job_id.clone()).href()));
-                match status {
-                    JobStatus::Successful => {
-                        toasts.push(format!("{name} finished successfully."), link, ToastTone::Success)
-                    }
-                    JobStatus::Failed if !reason.is_empty() => {
-                        toasts.push(format!("{name} failed: {reason}"), link, ToastTone::Error)
-                    }
-                    JobStatus::Failed => toasts.push(format!("{name} failed."), link, ToastTone::Error),
-                    other => toasts.push(format!("{name} ended: {}.", other.label()), link, ToastTone::Info),
+    /// One toast for the jobs that finished in a round; the rest of the news one by one (it
+    /// is rare: a stall, a job gone, a job paused, a halt).
+    fn announce_round(self, transitions: &[Transition], error: Option<ApiError>) {
+        let finished: Vec<(String, JobStatus, String)> = transitions
+            .iter()
+            .filter_map(|t| match t {
+                Transition::Finished { job_id, status, reason } => {
+                    Some((job_id.clone(), status.clone(), reason.clone()))
                 }
+                _ => None,
+            })
+            .collect();
+        if let Some((text, outcome)) = round_notice(&finished, |id| self.describe(id)) {
+            self.finished.notify();
+            // One job: its page; several: the jobs that just finished are at the top of Jobs.
+            let link = match finished.as_slice() {
+                [(id, ..)] => Some(("View job".to_owned(), Route::Job(id.clone()).href())),
+                _ => Some(("Open Jobs".to_owned(), Route::Jobs.href())),
+            };
+            let tone = match outcome {
+                Outcome::Good => ToastTone::Success,
+                Outcome::Bad => ToastTone::Error,
+                Outcome::Neutral => ToastTone::Info,
+            };
+            self.toasts.push(text, link, tone);
+        }
+        for t in transitions {
+            match t {
+                Transition::Halted { .. } => {
+                    if let Some(e) = error.clone() {
+                        self.halted.set(Some(e));
+                    }
+                    self.toasts.push(
+                        "Jobs are no longer being updated: the API refused this key. Open Jobs to see why.",
+                        Some(("Open Jobs".into(), Route::Jobs.href())),
+                        ToastTone::Error,
+                    );
+                }
+                Transition::Finished { .. } => {}
+                other => self.announce(other),
             }
+        }
+    }
+
+    fn announce(self, t: &Transition) {
+        let link = |job_id: &str| Some(("View job".to_owned(), Route::Job(job_id.to_owned()).href()));
+        match t {
             Transition::Stalled { job_id, .. } => {
                 let name = self.describe(job_id);
-                toasts.push(
-                    format!("{name} has made no progress for a while."),
-                    Some(("View job".into(), Route::Job(job_id.clone()).href())),
+                self.toasts.push(format!("{name} has made no progress for a while."), link(job_id), ToastTone::Info);
+            }
+            Transition::Gone { job_id } => {
+                let name = self.describe(job_id);
+                self.toasts.push(
+                    format!("{name} was not found by the API: it is no longer followed."),
+                    link(job_id),
                     ToastTone::Info,
                 );
             }
-            Transition::Resumed { .. } => {}
+            Transition::Paused { job_id } => {
+                let name = self.describe(job_id);
+                self.toasts.push(
+                    format!("{name}: updates paused after 10 failed requests. Press Refresh in Jobs to try again."),
+                    link(job_id),
+                    ToastTone::Error,
+                );
+            }
+            Transition::Finished { .. } | Transition::Resumed { .. } | Transition::Halted { .. } => {}
         }
     }
 
@@ -413,13 +588,39 @@ impl Jobs {
         })
     }
 
-    /// Another tab wrote the register: read it again, so both tabs follow the same jobs.
+    /// Another tab wrote the register: take in its new jobs and newer answers, so both tabs
+    /// follow the same jobs. Only changed rows re-render, and nothing is asked again.
     fn watch_other_tabs(self) -> Option<Listener> {
         browser::on_storage_change(move |key| {
-            if self.alive() && key.is_some_and(|k| k.starts_with("zbc.jobs.")) {
-                let base = self.base.get_value();
-                self.load(&base);
+            let base = self.base.get_value();
+            let ours =
+                key.is_some_and(|k| k == job_register::storage_key(&base) || k == job_register::active_key(&base));
+            if !self.alive() || !ours {
+                return;
             }
+            let now = now_ms();
+            let theirs = JobRegister::load(&WebStore::local(), &base, now);
+            let (changed, statuses) = self.register.try_update_untracked(|r| r.merge_from(theirs)).unwrap_or_default();
+            if changed.is_empty() {
+                return;
+            }
+            // New jobs are followed here too; a job the other tab saw finish is not asked
+            // about (nor announced) again.
+            self.register.with_untracked(|r| {
+                self.scheduler.update_value(|s| {
+                    for e in changed.iter().filter_map(|id| r.get(id)) {
+                        s.track(&e.job_id, e.last.as_ref(), e.added_ms);
+                        s.learn(&e.job_id, e.last.as_ref(), e.gone_ms.is_some());
+                    }
+                })
+            });
+            if statuses {
+                self.register.notify();
+            }
+            for id in &changed {
+                self.sync_row(id);
+            }
+            self.kick();
         })
     }
 }
@@ -430,5 +631,9 @@ crate::split_fn!(
     fn follow(jobs: Jobs) -> () {
         jobs.start();
         jobs.follow_current_api();
+        // Called again when the key changes: a poller halted by a 401/403 asks with the new one.
+        if jobs.halted.with_untracked(Option::is_some) {
+            jobs.resume();
+        }
     }
 );

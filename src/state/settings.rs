@@ -125,6 +125,7 @@ pub fn save_base_url(local: &dyn Store, url: Option<&str>) {
 /// cookies) behaves as empty: settings then live in memory only.
 pub mod web {
     use super::Store;
+    use crate::rules::store::StoreFull;
 
     pub struct WebStore(Option<web_sys::Storage>);
 
@@ -150,6 +151,9 @@ pub mod web {
             if let Some(s) = &self.0 {
                 let _ = s.remove_item(key);
             }
+        }
+        fn try_set(&self, key: &str, value: &str) -> Result<(), StoreFull> {
+            self.0.as_ref().ok_or(StoreFull)?.set_item(key, value).map_err(|_| StoreFull)
         }
     }
 }
