@@ -211,3 +211,88 @@ pub fn on_storage_change(f: impl Fn(Option<String>) + 'static) -> Option<Listene
 fn millis(d: Duration) -> u32 {
     u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
 }
+
+/// A `BroadcastChannel` that hands each text message to `on_message` and closes when dropped.
+/// Messages reach the other tabs (and other apps in this document) of the origin, not the
+/// sender.
+pub struct Channel {
+    channel: web_sys::BroadcastChannel,
+    _listener: EventListener,
+}
+
+impl Channel {
+    pub fn open(name: &str, on_message: impl Fn(String) + 'static) -> Option<Channel> {
+        let channel = web_sys::BroadcastChannel::new(name).ok()?;
+        let listener = EventListener::new(&channel, "message", move |ev| {
+            use wasm_bindgen::JsCast;
+            if let Some(text) = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) {
+                on_message(text);
+            }
+        });
+        Some(Channel { channel, _listener: listener })
+    }
+
+    pub fn post(&self, text: &str) {
+        let _ = self.channel.post_message(&text.into());
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        self.channel.close();
+    }
+}
+
+/// A Web Lock asked for (`navigator.locks.request`): `on_granted` runs when this tab holds it,
+/// and it is held until this value is dropped, which also withdraws a request still queued.
+/// `None` where the browser has no Web Locks (an insecure origin).
+pub struct LockRequest {
+    abort: web_sys::AbortController,
+    release: std::rc::Rc<std::cell::RefCell<Option<js_sys::Function>>>,
+    _granted: wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>,
+}
+
+impl LockRequest {
+    pub fn ask(name: &str, on_granted: impl FnOnce() + 'static) -> Option<LockRequest> {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let navigator = web_sys::window()?.navigator();
+        // Through Reflect: web-sys's LockManager is behind its unstable-API flag.
+        let locks = js_sys::Reflect::get(&navigator, &"locks".into()).ok().filter(|l| l.is_object())?;
+        let request: js_sys::Function = js_sys::Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+        let abort = web_sys::AbortController::new().ok()?;
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"signal".into(), &abort.signal()).ok()?;
+        let release = std::rc::Rc::new(std::cell::RefCell::new(None::<js_sys::Function>));
+        let keep = release.clone();
+        let mut on_granted = Some(on_granted);
+        // Held while the promise it returns is pending: resolving it (on drop) lets go.
+        let granted = Closure::<dyn FnMut(wasm_bindgen::JsValue) -> js_sys::Promise>::new(move |_lock| {
+            let keep = keep.clone();
+            let held = js_sys::Promise::new(&mut |resolve, _reject| *keep.borrow_mut() = Some(resolve));
+            if let Some(f) = on_granted.take() {
+                f();
+            }
+            held
+        });
+        let asked = request.call3(&locks, &name.into(), &options, granted.as_ref()).ok()?;
+        // Withdrawn requests reject (AbortError): expected, not an error to report.
+        if let Ok(p) = asked.dyn_into::<js_sys::Promise>() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            });
+        }
+        Some(LockRequest { abort, release, _granted: granted })
+    }
+}
+
+impl Drop for LockRequest {
+    fn drop(&mut self) {
+        match self.release.borrow_mut().take() {
+            Some(resolve) => {
+                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            }
+            None => self.abort.abort(),
+        }
+    }
+}

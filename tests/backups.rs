@@ -385,7 +385,7 @@ async fn restore_cluster_shows_the_password_once_and_follows_its_job() {
     }
     sim(&format!("/__sim/jobs/{}/finish", entry.job_id), Some(json!({}))).await;
     jobs.refresh_now();
-    wait(&host, "the job is followed to the end", || {
+    wait(&host, &format!("the job is followed to the end (this app polls: {})", jobs.polls()), || {
         jobs.register.with_untracked(|r| r.get(&entry.job_id).and_then(|e| e.status().cloned()))
             == Some(JobStatus::Successful)
     })

@@ -493,3 +493,63 @@ async fn a_full_storage_is_told_once_and_loses_nothing() {
     drop(handle);
     clear_storage();
 }
+
+/// Two tabs (two apps in one page: Web Locks and BroadcastChannel work the same between them):
+/// one polls, the other shows the same answers without asking; a Refresh in the quiet one is
+/// asked by the poller; when the poller goes away, the other takes over.
+#[wasm_bindgen_test]
+async fn two_tabs_share_one_poller() {
+    sim("/__sim/reset", Some(json!({}))).await;
+    sim("/__sim/job-speed", Some(json!({"speed": 0.001}))).await;
+    clear_storage();
+    let (job_id, name) = start_backup().await;
+    let host_a = Host::new();
+    let (handle_a, a, _, _) = mount_jobs_with(&host_a, "demo-readonly-key");
+    follow(a, &job_id, &name);
+    until("the first tab polls", || a.polls()).await;
+    until("its first answer", || status_and_progress(&host_a).0 == "Pending").await;
+
+    let host_b = Host::new();
+    let (handle_b, b, _, _) = mount_jobs_with(&host_b, "demo-readonly-key");
+    until("the second tab follows the same job", || host_b.text().contains(&job_id)).await;
+    assert!(!b.polls(), "one poller for both");
+
+    // The job finishes: the poller's answer reaches the quiet tab too.
+    sim(&format!("/__sim/jobs/{job_id}/finish"), Some(json!({}))).await;
+    let before = requests_for(&job_id).await;
+    b.refresh_now();
+    until("the quiet tab's Refresh is asked by the poller", || status_and_progress(&host_a).0 == "Successful").await;
+    until("and its answer shown in the quiet tab", || status_and_progress(&host_b).0 == "Successful").await;
+    let after = requests_for(&job_id).await;
+    assert_eq!(after - before, 1, "one request for both tabs");
+
+    // Hand-over: the poller goes away; the other tab takes the lock and polls its own job.
+    drop(handle_a);
+    until("the second tab polls now", || b.polls()).await;
+    let (second, second_name) = start_backup_on("in01-3f9a1c7e5b2d401").await;
+    follow_on(b, &second, &second_name, "in01-3f9a1c7e5b2d401");
+    until("its answer", || host_b.text().contains("Pending")).await;
+    assert!(requests_for(&second).await >= 1);
+    drop(handle_b);
+    sim("/__sim/job-speed", Some(json!({"speed": 20}))).await;
+}
+
+/// As `start_backup`, on another cluster (one manual backup per cluster at a time).
+async fn start_backup_on(cluster: &str) -> (String, String) {
+    let client = ApiClient::new(SIM_URL.into(), Some(ApiKey::parse("demo-owner-key").unwrap()));
+    let req =
+        CreateBackupRequest { backup_type: BackupType::Cluster, db_collections: vec![], cross_region_copies: vec![] };
+    let r = client.create_backup(cluster, &req).await.unwrap();
+    (r.job_id, r.backup_name)
+}
+
+fn follow_on(jobs: Jobs, job_id: &str, backup_name: &str, cluster: &str) {
+    jobs.add(JobEntry {
+        job_id: job_id.into(),
+        kind: JobKind::Backup,
+        cluster_id: cluster.into(),
+        backup_name: backup_name.into(),
+        added_ms: now_ms(),
+        ..Default::default()
+    });
+}

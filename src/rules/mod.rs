@@ -10,6 +10,7 @@ pub mod job_register;
 pub mod job_row;
 pub mod names;
 pub mod policy;
+pub mod poll_share;
 pub mod polling;
 pub mod rate_limit;
 pub mod reconcile;

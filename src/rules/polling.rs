@@ -146,6 +146,12 @@ pub struct Scheduler {
     last_success_ms: Option<u64>,
 }
 
+impl Default for Scheduler {
+    fn default() -> Self {
+        Scheduler::new(PollPolicy::default())
+    }
+}
+
 impl Scheduler {
     /// Starts visible; the page reports the real state with `set_visible` when it mounts.
     pub fn new(policy: PollPolicy) -> Self {

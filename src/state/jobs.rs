@@ -20,10 +20,11 @@ use leptos::task::spawn_local;
 use super::Connection;
 use super::settings::web::WebStore;
 use super::toasts::{ToastTone, Toasts};
-use crate::browser::{self, Listener, Timer, now_ms};
+use crate::browser::{self, Channel, Listener, LockRequest, Timer, now_ms};
 use crate::route::Route;
 use crate::rules::job_register::Change;
 use crate::rules::job_register::{self, JobEntry, JobKind, JobRegister};
+use crate::rules::poll_share::{self, Inbox, Message, Role, Shared};
 use crate::rules::polling::{Outcome, PollPolicy, Scheduler, Transition, round_notice};
 use crate::rules::store::Store;
 
@@ -34,10 +35,37 @@ const ROUND_WAIT_MS: u64 = 1_000;
 /// One poll answer, received and not yet applied.
 type Answer = (String, Result<Job, ApiError>);
 
+/// What only a started follower needs.
+#[derive(Default)]
+struct Follower {
+    /// The poll schedule (`rules::polling`).
+    scheduler: Scheduler,
+    /// One signal per job for the rows: an answer notifies only its own row, not all 1,000.
+    rows: HashMap<String, ArcRwSignal<JobEntry>>,
+    share: Option<Share>,
+    /// Requests sent and not answered, and the answers waiting to be applied as one round.
+    outstanding: usize,
+    round: Vec<Answer>,
+    round_timer: Option<Timer>,
+    /// A refused write (storage full) was told.
+    full_told: bool,
+}
+
+/// This tab's part in the one poller all tabs share (`rules::poll_share`).
+struct Share {
+    role: Role,
+    /// Held (or queued for) while this tab may lead; dropping it lets go.
+    lock: Option<LockRequest>,
+    channel: Option<Channel>,
+    inbox: Inbox,
+    /// This tab's name in messages, and the number of its last round sent.
+    tab: String,
+    seq: u64,
+}
+
 #[derive(Clone, Copy)]
 pub struct Jobs {
     pub register: RwSignal<JobRegister>,
-    scheduler: StoredValue<Scheduler>,
     /// The one wake-up timer; replacing or dropping it cancels it.
     timer: StoredValue<Option<Timer>, LocalStorage>,
     /// The base URL the register belongs to (one register per API).
@@ -53,17 +81,13 @@ pub struct Jobs {
     /// A clock for views that show ages ("updated 3 s ago", stalls): ticks each second while
     /// something is active.
     pub clock: Trigger,
-    /// One signal per job for the rows: an answer notifies only its own row, not all 1,000.
-    rows: StoredValue<HashMap<String, ArcRwSignal<JobEntry>>>,
     /// A write of the register is scheduled (see `save_soon`).
     save_due: StoredValue<bool>,
-    /// A refused write (storage full) was told.
-    full_told: StoredValue<bool>,
+
     save_timer: StoredValue<Option<Timer>, LocalStorage>,
-    /// Requests sent and not answered, and the answers waiting to be applied as one round.
-    outstanding: StoredValue<usize>,
-    round: StoredValue<Vec<Answer>>,
-    round_timer: StoredValue<Option<Timer>, LocalStorage>,
+    /// The follower's own state (`Follower`), built when it starts: a `dyn Any`, so that its
+    /// code (drop glue included) stays in the follower's chunk, out of the first load.
+    follower: StoredValue<Option<Box<dyn std::any::Any>>, LocalStorage>,
     /// The visibility and storage listeners: removed when the app is disposed.
     listeners: StoredValue<Vec<Listener>, LocalStorage>,
     /// The follower has started (`start`); it starts once.
@@ -80,22 +104,17 @@ impl Jobs {
     pub fn provide(conn: Connection, toasts: Toasts) -> Jobs {
         let jobs = Jobs {
             register: RwSignal::new(JobRegister::default()),
-            scheduler: StoredValue::new(Scheduler::new(PollPolicy::default())),
             timer: StoredValue::new_local(None),
             base: StoredValue::new(String::new()),
             last_update_ms: RwSignal::new(None),
             last_error: RwSignal::new(None),
             halted: RwSignal::new(None),
-            outstanding: StoredValue::new(0),
-            round: StoredValue::new(Vec::new()),
-            round_timer: StoredValue::new_local(None),
+            follower: StoredValue::new_local(None),
             finished: Trigger::new(),
             clock: Trigger::new(),
             save_due: StoredValue::new(false),
-            full_told: StoredValue::new(false),
             save_timer: StoredValue::new_local(None),
             listeners: StoredValue::new_local(Vec::new()),
-            rows: StoredValue::new(HashMap::new()),
             started: StoredValue::new(false),
             starting: StoredValue::new(false),
             warned: StoredValue::new(false),
@@ -166,6 +185,7 @@ impl Jobs {
             return;
         }
         self.started.set_value(true);
+        self.follower.set_value(Some(Box::new(Follower::default())));
         self.load(&untrack(|| self.conn.base_url()));
         // Kept in the app's arena: when the app goes away (in tests, an unmount) they are
         // dropped, so no timer fires and no listener runs on disposed state.
@@ -187,14 +207,15 @@ impl Jobs {
         let now = now_ms();
         let register = JobRegister::load(&WebStore::local(), base, now);
         let visible = browser::is_visible();
-        self.scheduler.update_value(|s| {
+        self.sched(|s| {
             *s = Scheduler::new(PollPolicy::default());
             s.set_visible(visible, now);
             for e in register.entries().iter().filter(|e| e.gone_ms.is_none()) {
                 s.track(&e.job_id, e.last.as_ref(), e.added_ms);
             }
         });
-        self.rows.update_value(|rows| {
+        self.with(|f| {
+            let rows = &mut f.rows;
             rows.retain(|id, _| register.get(id).is_some());
             for e in register.entries() {
                 match rows.get(&e.job_id) {
@@ -207,27 +228,144 @@ impl Jobs {
         });
         self.register.set(register);
         self.halted.set(None);
-        self.round.set_value(Vec::new());
-        self.outstanding.set_value(0);
+        self.with(|f| {
+            f.round.clear();
+            f.outstanding = 0;
+        });
+        self.share_api(base);
         self.clock.notify();
         self.kick();
+    }
+
+    /// Joins the tabs that follow this API: one channel, and a claim on the poller's lock.
+    fn share_api(self, base: &str) {
+        let tab = format!("tab-{:x}", (js_sys::Math::random() * 1e15) as u64);
+        let channel = Channel::open(&poll_share::channel_name(base), move |text| {
+            if self.alive() {
+                self.on_message(&text);
+            }
+        });
+        // The old API's lock and channel go with the old value.
+        self.with(|f| {
+            f.share = Some(Share { role: Role::Alone, lock: None, channel, inbox: Inbox::default(), tab, seq: 0 })
+        });
+        self.campaign();
+    }
+
+    /// The schedule, once started (before, what it answers is the default: nothing).
+    fn sched<R: Default>(self, f: impl FnOnce(&mut Scheduler) -> R) -> R {
+        self.with(|fl| f(&mut fl.scheduler)).unwrap_or_default()
+    }
+
+    /// The follower's own state, once started.
+    fn with<R>(self, f: impl FnOnce(&mut Follower) -> R) -> Option<R> {
+        self.follower.try_update_value(|b| b.as_mut()?.downcast_mut::<Follower>().map(f)).flatten()
+    }
+
+    fn role(self) -> Role {
+        self.with(|f| f.share.as_ref().map_or(Role::Alone, |s| s.role)).unwrap_or(Role::Alone)
+    }
+
+    fn tab(self) -> String {
+        self.with(|f| f.share.as_ref().map(|s| s.tab.clone())).flatten().unwrap_or_default()
+    }
+
+    /// Asks for the poller's lock while this tab could poll (visible, with a key, not halted),
+    /// lets go of it otherwise, so that a tab someone looks at does the polling.
+    fn campaign(self) {
+        if !self.alive() {
+            return;
+        }
+        let keyed = untrack(|| self.conn.key.with(Option::is_some) || self.conn.server_holds_key());
+        let halted = self.halted.with_untracked(Option::is_some);
+        let wants = poll_share::wants_lead(self.started.get_value(), browser::is_visible(), keyed, halted);
+        let held = self.with(|f| f.share.as_ref().map(|s| s.lock.is_some())).flatten();
+        match (wants, held) {
+            (true, Some(false)) => {
+                let lock = LockRequest::ask(&poll_share::lock_name(&self.base.get_value()), move || self.lead());
+                self.with(|f| {
+                    if let Some(s) = &mut f.share {
+                        // No Web Locks: this tab polls on its own, as every tab then does.
+                        s.role = if lock.is_some() { Role::Follower } else { Role::Alone };
+                        s.lock = lock;
+                    }
+                });
+            }
+            (false, Some(true)) => {
+                // Taken out first: letting go runs JavaScript, outside the borrow.
+                let _released = self.with(|f| {
+                    f.share.as_mut().and_then(|s| {
+                        s.role = Role::Follower;
+                        s.lock.take()
+                    })
+                });
+            }
+            _ => {}
+        }
+        self.kick();
+    }
+
+    /// This tab holds the lock: it polls now, starting with everything due (spread over time
+    /// by the request budget).
+    fn lead(self) {
+        if !self.alive() {
+            return;
+        }
+        self.with(|f| {
+            if let Some(s) = &mut f.share {
+                s.role = Role::Leader;
+            }
+        });
+        let now = now_ms();
+        self.sched(|s| s.refresh(now));
+        self.kick();
+    }
+
+    /// Whether this tab is the one that polls for every tab (or polls alone).
+    pub fn polls(self) -> bool {
+        self.role().polls()
+    }
+
+    fn post(self, m: &Message) {
+        self.with(|f| {
+            if let Some(c) = f.share.as_ref().and_then(|s| s.channel.as_ref()) {
+                c.post(&poll_share::encode(m));
+            }
+        });
+    }
+
+    /// A message from another tab: the leader's round (applied as if this tab had asked), or
+    /// a follower's Refresh (the leader asks now).
+    fn on_message(self, text: &str) {
+        let Some(m) = poll_share::decode(text) else { return };
+        match m {
+            Message::Round { from, seq, answers, .. } => {
+                let me = self.tab();
+                let fresh = self.with(|f| f.share.as_mut().is_some_and(|s| s.inbox.accept(&me, &from, seq)));
+                if fresh == Some(true) && self.role() != Role::Leader {
+                    self.apply_answers(answers.into_iter().filter_map(Shared::answer).collect());
+                }
+            }
+            Message::Refresh { .. } if self.polls() => self.refresh_now(),
+            Message::Added { entry, .. } if self.polls() => self.take_in(*entry),
+            Message::Refresh { .. } | Message::Added { .. } => {}
+        }
     }
 
     /// The signal of one job's entry, for its table row.
     pub fn row(self, job_id: &str) -> ArcRwSignal<JobEntry> {
         let current = self.register.with_untracked(|r| r.get(job_id).cloned()).unwrap_or_default();
-        self.rows
-            .try_update_value(|rows| rows.entry(job_id.to_owned()).or_insert_with(|| ArcRwSignal::new(current)).clone())
+        self.with(|f| f.rows.entry(job_id.to_owned()).or_insert_with(|| ArcRwSignal::new(current.clone())).clone())
             .unwrap_or_else(|| ArcRwSignal::new(JobEntry::default()))
     }
 
     /// Copies one job's entry from the register to its row signal.
     fn sync_row(self, job_id: &str) {
         let Some(entry) = self.register.with_untracked(|r| r.get(job_id).cloned()) else { return };
-        self.rows.update_value(|rows| match rows.get(job_id) {
+        self.with(|f| match f.rows.get(job_id) {
             Some(sig) => sig.set(entry),
             None => {
-                rows.insert(job_id.to_owned(), ArcRwSignal::new(entry));
+                f.rows.insert(job_id.to_owned(), ArcRwSignal::new(entry));
             }
         });
     }
@@ -239,8 +377,7 @@ impl Jobs {
         self.save_due.set_value(false);
         let base = self.base.get_value();
         let saved = self.register.try_update_untracked(|r| r.save(&WebStore::local(), &base));
-        if matches!(saved, Some(Err(_))) && !self.full_told.get_value() {
-            self.full_told.set_value(true);
+        if matches!(saved, Some(Err(_))) && self.with(|f| !std::mem::replace(&mut f.full_told, true)) == Some(true) {
             self.toasts.push(
                 "This browser's storage for the console is full: jobs are followed in this tab, but a reload \
                  would forget the newest. Free some space (other sites' data) to keep them.",
@@ -281,23 +418,38 @@ impl Jobs {
         });
     }
 
-    /// Follows a job the console just started (or one opened by link).
+    /// Follows a job the console just started (or one opened by link). When another tab
+    /// polls, it is told at once.
     pub fn add(self, entry: JobEntry) {
         // The register must be read before it is added to and written.
         self.start();
+        if !self.polls() {
+            let from = self.tab();
+            self.post(&Message::Added { v: poll_share::VERSION, from, entry: Box::new(entry.clone()) });
+        }
+        self.take_in(entry);
+        self.save();
+    }
+
+    /// A job to follow, from this tab or another.
+    fn take_in(self, entry: JobEntry) {
         let now = now_ms();
-        self.scheduler.update_value(|s| s.track(&entry.job_id, entry.last.as_ref(), now));
+        self.sched(|s| s.track(&entry.job_id, entry.last.as_ref(), now));
         let id = entry.job_id.clone();
         self.register.update(|r| r.add(entry));
         self.sync_row(&id);
-        self.save();
+        self.save_soon();
         self.kick();
     }
 
     /// Polls every active job now (the manual refresh button), those paused by failures too.
     pub fn refresh_now(self) {
         let now = now_ms();
-        self.scheduler.update_value(|s| s.refresh(now));
+        self.sched(|s| s.refresh(now));
+        if !self.polls() {
+            let from = self.tab();
+            self.post(&Message::Refresh { v: poll_share::VERSION, from });
+        }
         self.kick();
     }
 
@@ -307,11 +459,11 @@ impl Jobs {
             return;
         }
         let now = now_ms();
-        self.scheduler.update_value(|s| s.resume(now));
+        self.sched(|s| s.resume(now));
         if self.halted.with_untracked(Option::is_some) {
             self.halted.set(None);
         }
-        self.kick();
+        self.campaign();
     }
 
     /// Follows a job id a user opened by link or pasted (kept as "Opened by link").
@@ -328,23 +480,23 @@ impl Jobs {
 
     pub fn active_count(self) -> usize {
         self.clock.track();
-        self.scheduler.with_value(|s| s.active_count())
+        self.sched(|s| s.active_count())
     }
 
     /// Unfinished jobs waiting for Refresh after repeated failures.
     pub fn paused_count(self) -> usize {
         self.clock.track();
-        self.scheduler.with_value(|s| s.paused_count())
+        self.sched(|s| s.paused_count())
     }
 
     pub fn stalled_since(self, job_id: &str) -> Option<u64> {
         self.clock.track();
-        self.scheduler.with_value(|s| s.stalled_since(job_id))
+        self.sched(|s| s.stalled_since(job_id))
     }
 
     /// False once the owning app was disposed; callbacks then do nothing.
     fn alive(self) -> bool {
-        self.scheduler.try_with_value(|_| ()).is_some()
+        self.follower.try_with_value(|_| ()).is_some()
     }
 
     /// Arms the one timer for the scheduler's next wake-up, or none when idle or hidden.
@@ -353,9 +505,10 @@ impl Jobs {
             return;
         }
         let now = now_ms();
-        let wake = self.scheduler.with_value(|s| s.next_wake(now));
+        // A follower asks nothing: it wakes only for the clock.
+        let wake = if self.polls() { self.sched(|s| s.next_wake(now)) } else { None };
         // While something is active, views showing ages need a clock; it stops with the jobs.
-        let wake = match (wake, self.scheduler.with_value(|s| s.active_count()) > 0) {
+        let wake = match (wake, self.sched(|s| s.active_count()) > 0) {
             (Some(at), true) => Some(at.min(now + 1_000)),
             (w, _) => w,
         };
@@ -370,14 +523,14 @@ impl Jobs {
         }
         let now = now_ms();
         self.clock.notify();
-        for t in self.scheduler.try_update_value(|s| s.check_stalls(now)).unwrap_or_default() {
+        for t in self.sched(|s| s.check_stalls(now)) {
             self.announce(&t);
         }
         // Only what the budget allows (in flight, per second); the rest stays due.
-        let due = self.scheduler.try_update_value(|s| s.take_due(now)).unwrap_or_default();
+        let due = if self.polls() { self.sched(|s| s.take_due(now)) } else { Vec::new() };
         if !due.is_empty() {
             let client = untrack(|| self.conn.client());
-            self.outstanding.update_value(|n| *n += due.len());
+            self.with(|f| f.outstanding += due.len());
             for job_id in due {
                 let client = client.clone();
                 spawn_local(async move {
@@ -395,17 +548,22 @@ impl Jobs {
         if !self.alive() {
             return;
         }
-        self.outstanding.update_value(|n| *n = n.saturating_sub(1));
-        self.round.update_value(|r| r.push((job_id, result)));
-        if self.outstanding.get_value() == 0 {
+        let (left, timed) = self
+            .with(|f| {
+                f.outstanding = f.outstanding.saturating_sub(1);
+                f.round.push((job_id, result));
+                (f.outstanding, f.round_timer.is_some())
+            })
+            .unwrap_or((0, true));
+        if left == 0 {
             self.apply_round();
-        } else if self.round_timer.with_value(Option::is_none) {
+        } else if !timed {
             let timer = Timer::after(Duration::from_millis(ROUND_WAIT_MS), move || {
                 if self.alive() {
                     self.apply_round();
                 }
             });
-            self.round_timer.set_value(Some(timer));
+            self.with(|f| f.round_timer = Some(timer));
         }
     }
 
@@ -413,15 +571,41 @@ impl Jobs {
     /// changes once (and notifies its readers only when a status changed), only changed rows
     /// re-render, and one notice says what finished.
     fn apply_round(self) {
-        self.round_timer.set_value(None);
-        let answers = self.round.try_update_value(std::mem::take).unwrap_or_default();
+        let answers = self
+            .with(|f| {
+                f.round_timer = None;
+                std::mem::take(&mut f.round)
+            })
+            .unwrap_or_default();
+        if answers.is_empty() {
+            return;
+        }
+        // The other tabs apply the same answers (they ask nothing themselves).
+        if self.role() == Role::Leader {
+            let (from, seq) = self
+                .with(|f| {
+                    f.share.as_mut().map(|s| {
+                        s.seq += 1;
+                        (s.tab.clone(), s.seq)
+                    })
+                })
+                .flatten()
+                .unwrap_or_default();
+            let shared = answers.iter().map(|(id, r)| Shared::of(id, r)).collect();
+            self.post(&Message::Round { v: poll_share::VERSION, from, seq, answers: shared });
+        }
+        self.apply_answers(answers);
+    }
+
+    /// Applies the answers of one round (this tab's, or the leader's).
+    fn apply_answers(self, answers: Vec<Answer>) {
         if answers.is_empty() {
             return;
         }
         let now = now_ms();
         let mut transitions = Vec::new();
         let (mut ok, mut error) = (false, None);
-        self.scheduler.update_value(|s| {
+        self.sched(|s| {
             for (id, result) in &answers {
                 let random = js_sys::Math::random();
                 match result {
@@ -525,6 +709,8 @@ impl Jobs {
                     if let Some(e) = error.clone() {
                         self.halted.set(Some(e));
                     }
+                    // A halted tab does not hold the poller: another tab (another key) may.
+                    self.campaign();
                     self.toasts.push(
                         "Jobs are no longer being updated: the API refused this key. Open Jobs to see why.",
                         Some(("Open Jobs".into(), Route::Jobs.href())),
@@ -583,8 +769,9 @@ impl Jobs {
             if !visible && self.save_due.get_value() {
                 self.save();
             }
-            self.scheduler.update_value(|s| s.set_visible(visible, now_ms()));
-            self.kick();
+            self.sched(|s| s.set_visible(visible, now_ms()));
+            // Hidden: let a visible tab poll; shown: claim (or queue for) the poller.
+            self.campaign();
         })
     }
 
@@ -607,7 +794,7 @@ impl Jobs {
             // New jobs are followed here too; a job the other tab saw finish is not asked
             // about (nor announced) again.
             self.register.with_untracked(|r| {
-                self.scheduler.update_value(|s| {
+                self.sched(|s| {
                     for e in changed.iter().filter_map(|id| r.get(id)) {
                         s.track(&e.job_id, e.last.as_ref(), e.added_ms);
                         s.learn(&e.job_id, e.last.as_ref(), e.gone_ms.is_some());

@@ -13,7 +13,7 @@
 //!   start → the `jobs:rendered` mark (the frame after the table's first rows), beside the
 //!   counter's `counter:rendered`, both timed in the page, warm and cold cache;
 //! - one poll round changing 10 of 1,000 rows: the main-thread task time (CDP Performance
-//!   domain) from Refresh to the rows drawn, and the console's own `jobs:round` measure;
+//!   domain, `TaskDuration`) from Refresh to the rows drawn;
 //! - Describe Job requests with 0, 1, 10 and 100 active jobs over two windows of
 //!   BENCH_MINUTE_SECS, counted by the server (its recorder's statistics) with the documented
 //!   rate limit (20/s) on.
@@ -93,25 +93,25 @@ async fn start_jobs(server: &Server, n: usize) -> Result<Vec<String>, Error> {
     Ok(ids)
 }
 
-/// A register document as the console stores it: `active` real job ids (not yet answered) and
+/// A register document as the console stores it (format 2: short keys, as
+/// `src/rules/job_register.rs` writes them): `active` real job ids (not yet answered) and
 /// `filler` finished ones, one a minute before now (recent: none is old enough to be pruned).
 fn register_doc(active: &[String], filler: usize) -> String {
     // Active jobs were just started, as after a create: the poller starts at its fast interval.
     let now = epoch_ms();
     let mut jobs = Vec::new();
     for id in active {
-        jobs.push(json!({"job_id": id, "kind": "Restore", "cluster_id": "in01-9d4c2b7e1a5f305", "cluster_name": "staging-main", "added_ms": now}));
+        jobs.push(json!({"i": id, "k": "Restore", "c": "in01-9d4c2b7e1a5f305", "n": "staging-main", "a": now}));
     }
     for i in 0..filler as u64 {
         let started = now - (i + 1) * 60_000;
         jobs.push(json!({
-            "job_id": format!("job-bench{i:016}"), "kind": "Backup", "cluster_id": "in01-3f9a1c7e5b2d401",
-            "cluster_name": "prod-search", "backup_name": format!("prod-search_backup{i}"), "added_ms": started,
-            "last": {"jobId": format!("job-bench{i:016}"), "type": "BACKUP", "status": "SUCCESSFUL", "progress": "100",
-                     "startTime": iso8601(started), "endTime": iso8601(started + 45_000), "reason": ""}
+            "i": format!("job-bench{i:016}"), "k": "Backup", "c": "in01-3f9a1c7e5b2d401", "n": "prod-search",
+            "m": format!("prod-search_backup{i}"), "a": started, "w": started + 45_000,
+            "l": {"t": "BACKUP", "s": "SUCCESSFUL", "p": 100, "t0": iso8601(started), "t1": iso8601(started + 45_000)}
         }));
     }
-    json!({"version": 1, "jobs": jobs}).to_string()
+    json!({"version": 2, "jobs": jobs}).to_string()
 }
 
 /// `2026-12-07T21:30:00Z` for epoch ms (days to civil date: Howard Hinnant's algorithm).
@@ -218,7 +218,6 @@ async fn main() -> Result<(), Error> {
     eprintln!("bench: poll rounds changing 10 rows");
     b.client.issue_cmd(Cdp { cmd: "Performance.enable", params: json!({}) }).await?;
     let mut round_task_ms = Vec::new();
-    let mut round_measure_ms = Vec::new();
     let mut attempts = 0;
     while round_task_ms.len() < loads && attempts < loads * 3 {
         attempts += 1;
@@ -235,7 +234,6 @@ async fn main() -> Result<(), Error> {
         let script = "const done = arguments[arguments.length - 1];
             const busy = () => document.querySelectorAll('tbody .badge-busy').length;
             if (busy() < 10) { done(false); return; }
-            performance.clearMeasures('jobs:round');
             [...document.querySelectorAll('button')].find(x => x.textContent.trim() === 'Refresh').click();
             const check = () => { if (busy() === 0) requestAnimationFrame(() => setTimeout(() => done(true), 0)); else requestAnimationFrame(check); };
             check();";
@@ -244,13 +242,6 @@ async fn main() -> Result<(), Error> {
         }
         let after = task_seconds(&b).await?;
         round_task_ms.push((after - before) * 1000.0);
-        let measured = b
-            .client
-            .execute("const m = performance.getEntriesByName('jobs:round'); return m.length ? m[m.length - 1].duration : null;", vec![])
-            .await?;
-        if let Some(ms) = measured.as_f64() {
-            round_measure_ms.push(ms);
-        }
     }
 
     // --- Describe Job requests per minute, counted by the server, with the documented limit ---
@@ -330,12 +321,6 @@ async fn main() -> Result<(), Error> {
         round_task_ms.len(),
         median(round_task_ms)
     ));
-    if !round_measure_ms.is_empty() {
-        out.push_str(&format!(
-            "| Jobs, the same round: applying the answers (`jobs:round` measure, ms, median) | {:.2} | – | – |\n",
-            median(round_measure_ms)
-        ));
-    }
     for (n, windows) in per_minute {
         for (w, st) in windows.iter().enumerate() {
             out.push_str(&format!(
