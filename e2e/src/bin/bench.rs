@@ -204,11 +204,21 @@ async fn main() -> Result<(), Error> {
         for &n in &counts {
             eprintln!("bench: jobs view with {n} jobs, cache {}", if cache_off { "off" } else { "on" });
             let doc = register_doc(&[], n);
-            let mut times = Vec::new();
+            let (mut times, mut mounted) = (Vec::new(), Vec::new());
             for _ in 0..loads {
                 set_register(&b, &server, &doc).await?;
                 times.push(mark_time(&b, &format!("{}/jobs", server.url), "jobs:rendered").await?);
+                let v = b
+                    .client
+                    .execute("return performance.getEntriesByName('console:interactive')[0].startTime;", vec![])
+                    .await?;
+                mounted.push(v.as_f64().unwrap_or(f64::NAN));
             }
+            eprintln!(
+                "bench: {n} jobs: console mounted at {:.0} ms, rows drawn at {:.0} ms (medians)",
+                median(mounted),
+                median(times.clone())
+            );
             render.push((n, cache_off, median(times)));
         }
     }
