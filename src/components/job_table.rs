@@ -15,11 +15,11 @@ use leptos::prelude::*;
 use crate::browser::{self, Listener};
 use crate::route::Route;
 use crate::rules::job_register::JobEntry;
-use crate::rules::job_row::{RowText, Tone, When};
+use crate::rules::job_row::{RowText, When};
 use crate::rules::time;
 use crate::state::jobs::Jobs;
 
-use super::status_badge::{self, StatusBadge};
+use super::status_badge::StatusBadge;
 
 const COLUMNS: [&str; 9] =
     ["Job ID", "Type", "Cluster", "Backup", "Status", "Progress", "Started", "Ended", "Duration"];
@@ -27,16 +27,6 @@ const COLUMNS: [&str; 9] =
 const OVERSCAN: usize = 8;
 /// Until the first row is measured (the CSS gives rows about this height).
 const ROW_PX: f64 = 56.0;
-
-pub fn job_tone(t: Tone) -> status_badge::Tone {
-    match t {
-        Tone::Ok => status_badge::Tone::Ok,
-        Tone::Busy => status_badge::Tone::Busy,
-        Tone::Warn => status_badge::Tone::Warn,
-        Tone::Bad => status_badge::Tone::Bad,
-        Tone::Muted => status_badge::Tone::Muted,
-    }
-}
 
 #[component]
 pub fn JobTable(
@@ -220,7 +210,7 @@ fn status(t: &RowText, stalled_since: Option<u64>) -> impl IntoView + use<> {
     let reason = t.reason.clone();
     let reason_class = if t.failed { "cell-line reason reason-failed" } else { "cell-line reason" };
     view! {
-        <StatusBadge label=t.status.clone() tone=job_tone(t.tone) />
+        <StatusBadge label=t.status.clone() tone=t.tone />
         {stalled_since
             .map(|since| {
                 view! {

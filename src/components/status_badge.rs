@@ -2,15 +2,8 @@
 
 use leptos::prelude::*;
 
-/// The tone of a badge, mapped to a CSS class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Ok,
-    Busy,
-    Warn,
-    Bad,
-    Muted,
-}
+/// The tone of a badge (decided by the rules: `rules::job_row::Tone`), mapped to a CSS class.
+pub use crate::rules::job_row::Tone;
 
 impl Tone {
     pub fn class(self) -> &'static str {

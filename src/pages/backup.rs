@@ -11,7 +11,7 @@ use crate::components::lazy_view::{LazyView, Loader};
 use crate::components::local_time::LocalTime;
 use crate::components::status_badge::StatusBadge;
 use crate::components::{backup_table, delete_backup, error_panel::ErrorPanel, needs_key::NeedsKey};
-use crate::components::{job_table::job_tone, restore_cluster, restore_collections};
+use crate::components::{restore_cluster, restore_collections};
 use crate::route::{self, Route};
 use crate::rules::backup_actions::{delete_blocked, restore_cluster_blocked, restore_collections_blocked};
 use crate::rules::backup_form::BackupForm;
@@ -390,7 +390,7 @@ fn History(entries: Vec<JobEntry>) -> impl IntoView {
             };
             let status = e.status().cloned();
             let label = status.as_ref().map(|s| s.label().to_owned()).unwrap_or_else(|| "Not checked yet".into());
-            let tone = job_tone(job_row::tone(status.as_ref()));
+            let tone = job_row::tone(status.as_ref());
             view! {
                 <li>
                     {what} " · " <a href=Route::Job(e.job_id.clone()).href()>{e.job_id.clone()}</a> " "

@@ -7,7 +7,8 @@ use api_types::JobStatus;
 use super::job_register::JobEntry;
 use super::time::{format_duration_ms, job_duration_ms, parse_iso8601_utc_ms};
 
-/// How the status reads at a glance (the badge's colour; the text carries the meaning).
+/// How a status reads at a glance (a badge's colour, `components::status_badge`; the text
+/// carries the meaning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
     Ok,
