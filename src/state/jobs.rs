@@ -780,13 +780,11 @@ impl Jobs {
     fn watch_other_tabs(self) -> Option<Listener> {
         browser::on_storage_change(move |key| {
             let base = self.base.get_value();
-            let ours =
-                key.is_some_and(|k| k == job_register::storage_key(&base) || k == job_register::active_key(&base));
-            if !self.alive() || !ours {
-                return;
-            }
+            let ours = key.filter(|k| *k == job_register::storage_key(&base) || *k == job_register::active_key(&base));
+            let Some(key) = ours.filter(|_| self.alive()) else { return };
             let now = now_ms();
-            let theirs = JobRegister::load(&WebStore::local(), &base, now);
+            // Only the part that changed: mostly the small one of unfinished jobs.
+            let theirs = JobRegister::load_parts(&WebStore::local(), &[key], now);
             let (changed, statuses) = self.register.try_update_untracked(|r| r.merge_from(theirs)).unwrap_or_default();
             if changed.is_empty() {
                 return;
