@@ -5,6 +5,7 @@
 #
 # Steps, on the raw module rustc linked with --emit-relocs (still in the cargo target dir):
 #   wasm-split-cli (wasm_split_cli_support)   main module + split_<part>.wasm + chunk_<n>.wasm
+#   merge-chunks.py (binaryen's wasm-merge)   the chunk_<n>.wasm become one chunk_shared.wasm
 #   wasm-bindgen --keep-lld-exports           the JS glue; the chunks need the lld exports
 #   wasm-opt -Oz                              on the main module and every chunk
 #   terser                                    the JS glue and the chunk loader, minified
@@ -54,6 +55,9 @@ trap 'rm -rf "$work"' EXIT
 out="$work/out"
 mkdir -p "$out"
 wasm-split-cli --target web --out-name main "$raw" "$out"
+# Its ~120 shared chunks become one (a page: 2 files, not 40 to 70); why it is sound: the script.
+bin="$root/node_modules/.bin"
+WASM_MERGE="$bin/wasm-merge" WASM_DIS="$bin/wasm-dis" WASM_AS="$bin/wasm-as" python3 "$root/scripts/merge-chunks.py" "$out"
 wasm-bindgen --target web --keep-lld-exports --no-demangle --no-typescript \
   --out-dir "$work/bindgen" --out-name main "$out/main.wasm"
 rm "$out/main.wasm"
@@ -86,8 +90,8 @@ rename_in() { # rename_in FILE PATTERN REPLACEMENT: must match at least once
 chunks=("$out"/split_*.wasm "$out"/chunk_*.wasm)
 ((${#chunks[@]} > 0)) || fail "no chunks: is the split feature on?"
 # Every chunk carries the hash of all chunks together, not its own: the loader (in the first
-# load) names every chunk, and one repeated hash compresses to almost nothing where 130 distinct
-# ones cost ~1 KB. Little is lost: the splitter renumbers shared chunks whenever code changes.
+# load) names every chunk, and one repeated hash compresses to almost nothing. Little is lost:
+# any code change moves the table indexes and addresses every chunk holds.
 chunks_hash="$(hash16 "${chunks[@]}")"
 for chunk in "${chunks[@]}"; do
   stem="$(basename "$chunk" .wasm)"

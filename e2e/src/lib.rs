@@ -85,21 +85,26 @@ pub struct Browser {
 impl Browser {
     pub async fn start() -> Result<Browser, Error> {
         let port = free_port()?;
+        // Chromium keeps its profile and scoped dirs (about 150 MB) under here, removed on drop:
+        // left in /tmp they filled a CI machine's disk.
+        let profile = TempDir::new("e2e-profile")?;
+        let scratch = profile.0.join("tmp");
+        std::fs::create_dir_all(&scratch)?;
         let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &scratch)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start chromedriver: {e}"))?;
-        let profile = TempDir::new("e2e-profile")?;
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.0.display()),
+                    format!("--user-data-dir={}", profile.0.join("user").display()),
                 ]
             },
             "goog:loggingPrefs": { "browser": "ALL" }
@@ -297,7 +302,13 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // A browser that is still closing may write into it once more: try again briefly.
+        for _ in 0..5 {
+            if std::fs::remove_dir_all(&self.0).is_ok() || !self.0.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

@@ -214,17 +214,15 @@ impl Jobs {
                 s.track(&e.job_id, e.last.as_ref(), e.added_ms);
             }
         });
+        // Rows made so far follow the new register; the others are made when drawn (`row`).
         self.with(|f| {
-            let rows = &mut f.rows;
-            rows.retain(|id, _| register.get(id).is_some());
-            for e in register.entries() {
-                match rows.get(&e.job_id) {
-                    Some(sig) => sig.set(e.clone()),
-                    None => {
-                        rows.insert(e.job_id.clone(), ArcRwSignal::new(e.clone()));
-                    }
+            f.rows.retain(|id, sig| match register.get(id) {
+                Some(e) => {
+                    sig.set(e.clone());
+                    true
                 }
-            }
+                None => false,
+            })
         });
         self.register.set(register);
         self.halted.set(None);
@@ -359,15 +357,12 @@ impl Jobs {
             .unwrap_or_else(|| ArcRwSignal::new(JobEntry::default()))
     }
 
-    /// Copies one job's entry from the register to its row signal.
+    /// Copies one job's entry from the register to its row signal, if the row was ever drawn.
     fn sync_row(self, job_id: &str) {
-        let Some(entry) = self.register.with_untracked(|r| r.get(job_id).cloned()) else { return };
-        self.with(|f| match f.rows.get(job_id) {
-            Some(sig) => sig.set(entry),
-            None => {
-                f.rows.insert(job_id.to_owned(), ArcRwSignal::new(entry));
-            }
-        });
+        let Some(sig) = self.with(|f| f.rows.get(job_id).cloned()).flatten() else { return };
+        if let Some(entry) = self.register.with_untracked(|r| r.get(job_id).cloned()) {
+            sig.set(entry);
+        }
     }
 
     /// Writes the register now (used when the tab is being hidden, and for new jobs). A write

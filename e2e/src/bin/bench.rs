@@ -69,6 +69,17 @@ async fn task_seconds(b: &Browser) -> Result<f64, Error> {
         .ok_or_else(|| format!("no TaskDuration: {v}").into())
 }
 
+/// Every CDP Performance metric now (for BENCH_TRACE: where a round's time goes).
+async fn metrics(b: &Browser) -> Result<std::collections::HashMap<String, f64>, Error> {
+    let v = b.client.issue_cmd(Cdp { cmd: "Performance.getMetrics", params: json!({}) }).await?;
+    Ok(v["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| Some((m["name"].as_str()?.to_owned(), m["value"].as_f64()?)))
+        .collect())
+}
+
 fn epoch_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
@@ -213,6 +224,19 @@ async fn main() -> Result<(), Error> {
                     .execute("return performance.getEntriesByName('console:interactive')[0].startTime;", vec![])
                     .await?;
                 mounted.push(v.as_f64().unwrap_or(f64::NAN));
+                if std::env::var_os("BENCH_TRACE").is_some() {
+                    // Where the time goes: the page's marks and its files, in page time (ms).
+                    let trace = b
+                        .client
+                        .execute(
+                            "return performance.getEntries().filter(e => e.entryType == 'mark' || \
+                             e.entryType == 'resource').map(e => `${e.name.split('/').pop()} \
+                             ${e.startTime.toFixed(1)}..${(e.responseEnd || e.startTime).toFixed(1)}`).join('\\n');",
+                            vec![],
+                        )
+                        .await?;
+                    eprintln!("bench: trace\n{}", trace.as_str().unwrap_or_default());
+                }
             }
             eprintln!(
                 "bench: {n} jobs: console mounted at {:.0} ms, rows drawn at {:.0} ms (medians)",
@@ -238,20 +262,88 @@ async fn main() -> Result<(), Error> {
         for id in &active {
             sim(&server, "POST", &format!("/__sim/jobs/{id}/finish"), Some(&json!({}))).await?;
         }
+        let trace = std::env::var_os("BENCH_TRACE").is_some();
+        if trace {
+            b.client.issue_cmd(Cdp { cmd: "Profiler.enable", params: json!({}) }).await?;
+            b.client.issue_cmd(Cdp { cmd: "Profiler.setSamplingInterval", params: json!({ "interval": 100 }) }).await?;
+            b.client.issue_cmd(Cdp { cmd: "Profiler.start", params: json!({}) }).await?;
+        }
+        let metrics_before = if trace { metrics(&b).await? } else { Default::default() };
         let before = task_seconds(&b).await?;
-        // In the page: still 10 running (no poll took the change first), click Refresh, wait
-        // until no row is running and one more frame has been drawn.
+        // In the page: still 10 running (no poll took the change first), click Refresh, and be
+        // told by a MutationObserver when no row is running, then wait one more frame. Nothing
+        // of the harness runs per frame: what the page does is what is counted.
         let script = "const done = arguments[arguments.length - 1];
             const busy = () => document.querySelectorAll('tbody .badge-busy').length;
             if (busy() < 10) { done(false); return; }
-            [...document.querySelectorAll('button')].find(x => x.textContent.trim() === 'Refresh').click();
-            const check = () => { if (busy() === 0) requestAnimationFrame(() => setTimeout(() => done(true), 0)); else requestAnimationFrame(check); };
-            check();";
-        if b.client.execute_async(script, vec![]).await? != json!(true) {
+            const t0 = performance.now();
+            const seen = new MutationObserver(() => {
+              if (busy() > 0) return;
+              seen.disconnect();
+              requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0));
+            });
+            seen.observe(document.querySelector('tbody'), { subtree: true, childList: true, attributes: true, characterData: true });
+            [...document.querySelectorAll('button')].find(x => x.textContent.trim() === 'Refresh').click();";
+        let wall = b.client.execute_async(script, vec![]).await?;
+        let Some(wall_ms) = wall.as_f64() else {
+            if trace {
+                b.client.issue_cmd(Cdp { cmd: "Profiler.stop", params: json!({}) }).await?;
+            }
             continue;
-        }
+        };
         let after = task_seconds(&b).await?;
         round_task_ms.push((after - before) * 1000.0);
+        if trace {
+            let metrics_after = metrics(&b).await?;
+            for name in [
+                "TaskDuration",
+                "ScriptDuration",
+                "RecalcStyleDuration",
+                "LayoutDuration",
+                "LayoutCount",
+                "RecalcStyleCount",
+            ] {
+                let d =
+                    metrics_after.get(name).copied().unwrap_or(0.0) - metrics_before.get(name).copied().unwrap_or(0.0);
+                eprintln!("bench: metric {name} {:.1}", if name.ends_with("Count") { d } else { d * 1000.0 });
+            }
+            let profile = b.client.issue_cmd(Cdp { cmd: "Profiler.stop", params: json!({}) }).await?;
+            let nodes = profile["profile"]["nodes"].as_array().cloned().unwrap_or_default();
+            let samples = profile["profile"]["samples"].as_array().map_or(0, Vec::len).max(1);
+            let (start, end) = (
+                profile["profile"]["startTime"].as_f64().unwrap_or(0.0),
+                profile["profile"]["endTime"].as_f64().unwrap_or(0.0),
+            );
+            let per_sample_ms = (end - start) / 1000.0 / samples as f64;
+            let mut by_name: std::collections::HashMap<String, u64> = Default::default();
+            for n in &nodes {
+                let name = n["callFrame"]["functionName"].as_str().unwrap_or("").to_owned();
+                *by_name.entry(name).or_default() += n["hitCount"].as_u64().unwrap_or(0);
+            }
+            let mut top: Vec<_> = by_name.into_iter().collect();
+            top.sort_by_key(|t| std::cmp::Reverse(t.1));
+            for (name, hits) in top.iter().take(40) {
+                eprintln!("bench: profile {:7.2} ms {}", *hits as f64 * per_sample_ms, &name[..name.len().min(160)]);
+            }
+        }
+        if std::env::var_os("BENCH_TRACE").is_some() {
+            // The same wait with nothing to do: what the page costs anyway (its clock).
+            let idle_before = task_seconds(&b).await?;
+            b.client
+                .execute_async(
+                    &format!(
+                        "const done = arguments[arguments.length - 1]; setTimeout(() => done(true), {wall_ms:.0});"
+                    ),
+                    vec![],
+                )
+                .await?;
+            let idle_after = task_seconds(&b).await?;
+            eprintln!(
+                "bench: round {:.1} ms in {wall_ms:.0} ms, idle as long {:.1} ms",
+                (after - before) * 1000.0,
+                (idle_after - idle_before) * 1000.0
+            );
+        }
     }
 
     // --- Describe Job requests per minute, counted by the server, with the documented limit ---
