@@ -22,16 +22,24 @@ done_() { printf '%s %s: done in %s\n' "$(bold "setup [$step/$steps]")" "$what" 
 elapsed() { if (($1 >= 60)); then echo "$(($1 / 60)) min $(($1 % 60)) s"; else echo "$1 s"; fi; }
 
 # 1. Debian packages: the browser and its driver (same source package, same version), brotli for
-#    the size report.
-begin "Debian packages chromium, chromium-driver, brotli"
+#    the size report, nginx (with its brotli module) for the static-hosting journeys and Caddy to
+#    check the Caddyfile in docs/hosting.md. Package scripts may not start services here: the
+#    tests start nginx themselves, on a free port, with the repo's config.
+begin "Debian packages chromium, chromium-driver, brotli, nginx, caddy"
 need_apt=()
-for pkg in chromium chromium-driver brotli; do
+for pkg in chromium chromium-driver brotli nginx libnginx-mod-http-brotli-static caddy; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$pkg")
 done
 if ((${#need_apt[@]})); then
-  working "apt-get install ${need_apt[*]} (about 20 s)"
+  working "apt-get install ${need_apt[*]} (about 30 s)"
   apt-get update -qq
+  policy=/usr/sbin/policy-rc.d ours=""
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && ours=1
+    trap 'rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  if [[ -n "$ours" ]]; then rm -f "$policy" && trap - EXIT; fi
   done_
 else
   present

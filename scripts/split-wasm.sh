@@ -9,6 +9,7 @@
 #   wasm-bindgen --keep-lld-exports           the JS glue; the chunks need the lld exports
 #   wasm-opt -Oz                              on the main module and every chunk
 #   terser                                    the JS glue and the chunk loader, minified
+#   index-html.py                             Trunk's inline loader moved to start-<hash>.js
 # Every file is named by a hash of its content (a chunk: of all chunks), so it is cached for a
 # year (an old tab gets a 404 for a chunk after a redeploy and offers Retry); index.html's
 # references and integrity hashes are rewritten, and every js/wasm/css file is pre-compressed
@@ -120,6 +121,8 @@ for want in "$new_base.js" "${new_base}_bg.wasm" "$(sri "$stage/$new_base.js")" 
   grep -qF "$want" "$html" || fail "index.html does not name $want"
 done
 ! grep -q "$old_base" "$html" || fail "index.html still names $old_base"
+# No inline script left, so any static host can send one fixed Content-Security-Policy.
+python3 "$root/scripts/index-html.py" "$stage"
 
 for f in "$stage"/*.{js,wasm,css}; do
   gzip -9 -k -f -n "$f"

@@ -24,6 +24,11 @@ pub fn mark(name: &str) {
     }
 }
 
+/// The document's base URL (its `<base href>`, resolved), "" if there is no document.
+pub fn base_uri() -> String {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default()
+}
+
 /// A time in the reader's locale and time zone (`Intl`, through `Date.toLocaleString`).
 pub fn local_time(ms: u64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));

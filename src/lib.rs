@@ -36,6 +36,8 @@ fn p(segments: impl PossibleRouteMatch + Send + Sync + 'static) -> Path {
 
 #[component]
 pub fn App() -> impl IntoView {
+    // Under a sub-path, every link and route carries the `<base href>` the operator set.
+    route::set_base(&browser::base_uri());
     let conn = Connection::provide();
     let toasts = Toasts::provide();
     Roles::provide();
@@ -50,7 +52,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Router>
+        <Router base=route::base()>
             <a class="skip-link" href="#main">
                 "Skip to content"
             </a>
@@ -59,7 +61,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route
                         path=p(StaticSegment(""))
-                        view=|| view! { <Redirect path=route::Route::Clusters.href() /> }
+                        view=|| view! { <Redirect path=route::Route::Clusters.path() /> }
                     />
                     // The landing page is in the first load; every other page is a chunk of the
                     // split release build, fetched on first visit.

@@ -29,10 +29,40 @@ pub enum Route {
     Settings,
 }
 
+/// The path the console is served under: "" at a host's root, "/backup-console" under a
+/// sub-path. Read once at start from the document's `<base href>` (which an operator sets when
+/// deploying, no rebuild), so every link carries it; "" until then (native tests).
+static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the base path once, from the document's base URL ("http://host/backup-console/").
+pub fn set_base(base_url: &str) {
+    let _ = BASE.set(base_path_of(base_url));
+}
+
+/// The directory of a URL's path without its last slash: what relative URLs resolve against.
+fn base_path_of(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path[..path.rfind('/').unwrap_or(0)].to_owned()
+}
+
+/// The base path without its trailing slash ("" at the root).
+pub fn base() -> &'static str {
+    BASE.get().map_or("", String::as_str)
+}
+
 impl Route {
-    /// The link to this place. Ids come from the network: each is one percent-encoded segment,
-    /// so none can reshape the URL.
+    /// The link to this place, as the address bar shows it (with the base path): for `<a>`,
+    /// notices and anything copied. Ids come from the network: each is one percent-encoded
+    /// segment, so none can reshape the URL.
     pub fn href(&self) -> String {
+        format!("{}{}", base(), self.path())
+    }
+
+    /// The place inside the console, without the base path: for the router's own `<A>`,
+    /// `navigate` and `Redirect`, which add the base themselves.
+    pub fn path(&self) -> String {
         match self {
             Route::Clusters => format!("/{CLUSTERS}"),
             Route::Cluster(id) => format!("/{CLUSTERS}/{}", percent_encode(id)),
@@ -69,5 +99,11 @@ mod tests {
         assert_eq!(Route::Job("job-1/../x?y#z".into()).href(), "/jobs/job-1%2F..%2Fx%3Fy%23z");
         assert_eq!(percent_encode("in01-abc_1.2~"), "in01-abc_1.2~");
         assert_eq!(percent_encode("a/b?c#d é"), "a%2Fb%3Fc%23d%20%C3%A9");
+        assert_eq!(base_path_of("http://127.0.0.1:8080/"), "");
+        assert_eq!(base_path_of("https://ops.example.com/backup-console/"), "/backup-console");
+        assert_eq!(base_path_of("https://ops.example.com/a/b/index.html?x=/y#z"), "/a/b");
+        assert_eq!(base_path_of("http://127.0.0.1:18182"), "");
+        // Without a base (the root), the link and the router's path are the same.
+        assert_eq!(Route::Job("j".into()).path(), Route::Job("j".into()).href());
     }
 }

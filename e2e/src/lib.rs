@@ -4,6 +4,7 @@
 //! Both child processes are killed when their handles drop, so a failing test leaves nothing
 //! running.
 
+pub mod nginx;
 pub mod size;
 
 use std::path::{Path, PathBuf};
@@ -269,7 +270,12 @@ impl Browser {
     /// Types an API key into Settings, as a user would. With `remember`, the key survives a
     /// reload of this tab (sessionStorage); without, a reload forgets it.
     pub async fn sign_in(&self, server: &Server, key: &str, remember: bool) -> Result<(), Error> {
-        self.client.goto(&format!("{}/settings", server.url)).await?;
+        self.sign_in_at(&server.url, key, remember).await
+    }
+
+    /// `sign_in` on a console served at `console_url` (nginx, under a sub-path).
+    pub async fn sign_in_at(&self, console_url: &str, key: &str, remember: bool) -> Result<(), Error> {
+        self.client.goto(&format!("{console_url}/settings")).await?;
         self.wait_for(Locator::XPath(&find::labelled("API key"))).await?.send_keys(key).await?;
         if remember {
             self.client
@@ -302,8 +308,9 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        // A browser that is still closing may write into it once more: try again briefly.
-        for _ in 0..5 {
+        // A browser that is still closing (its driver was killed) may write into it for a
+        // moment: try again for up to 2 s.
+        for _ in 0..20 {
             if std::fs::remove_dir_all(&self.0).is_ok() || !self.0.exists() {
                 return;
             }

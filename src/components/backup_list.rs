@@ -65,8 +65,9 @@ pub fn BackupList(
     });
 
     let go = move |q: BackupQuery| {
+        // The address bar's path already holds the base: not resolved against it again.
         let url = format!("{}{}", location.pathname.get_untracked(), q.to_query_string());
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        navigate(&url, NavigateOptions { replace: true, scroll: false, resolve: false, ..Default::default() });
     };
     // The router's navigate is not Send: kept in this list's arena.
     let go = StoredValue::new_local(go);

@@ -61,7 +61,7 @@ pub fn BackupPage() -> impl IntoView {
     let navigate = use_navigate();
     let on_deleted = Callback::new(move |_| {
         let (cluster_id, _) = ids.get_untracked();
-        navigate(&Route::Cluster(cluster_id).href(), Default::default())
+        navigate(&Route::Cluster(cluster_id).path(), Default::default())
     });
     let dialog = move || {
         let action = open.get()?;

@@ -71,7 +71,7 @@ pub fn JobsPage() -> impl IntoView {
             if !value.is_empty() {
                 q.insert(name, value);
             }
-            let path = selected.get_untracked().map_or(Route::Jobs, Route::Job).href();
+            let path = selected.get_untracked().map_or(Route::Jobs, Route::Job).path();
             let url = format!("{path}{}", q.to_query_string());
             navigate(&url, NavigateOptions { replace: true, ..Default::default() });
         }
@@ -98,7 +98,7 @@ pub fn JobsPage() -> impl IntoView {
                     follow_error.set(None);
                     draft.set(String::new());
                     jobs.follow(&id);
-                    navigate(&Route::Job(id).href(), NavigateOptions::default());
+                    navigate(&Route::Job(id).path(), NavigateOptions::default());
                 }
                 None => follow_error.set(Some("A job id looks like job-0123abcd…: letters, digits, - and _ only.")),
             }

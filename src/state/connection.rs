@@ -20,6 +20,9 @@ pub struct Connection {
     /// "Remember for this tab" (sessionStorage) opt-in.
     pub remember: RwSignal<bool>,
     origin: StoredValue<String>,
+    /// Where the console is served: the origin and the base path (`route::base`). The API is
+    /// looked for there unless configured: a static host proxies `<base>/v2/`.
+    home: StoredValue<String>,
 }
 
 impl Connection {
@@ -32,6 +35,7 @@ impl Connection {
             user_base_url: RwSignal::new(saved.base_url),
             remember: RwSignal::new(saved.key.is_some()),
             key: RwSignal::new(saved.key),
+            home: StoredValue::new(format!("{origin}{}", crate::route::base())),
             origin: StoredValue::new(origin),
         };
         provide_context(conn);
@@ -51,12 +55,12 @@ impl Connection {
     /// The deploy-time default, for the Settings page's placeholder.
     pub fn default_base_url(&self) -> String {
         let deploy = self.deploy.with(|d| d.as_ref().and_then(|d| d.api_base_url.clone()));
-        settings::resolve_base_url(None, deploy.as_deref(), &self.origin())
+        settings::resolve_base_url(None, deploy.as_deref(), &self.home.get_value())
     }
 
     pub fn base_url(&self) -> String {
         let deploy = self.deploy.with(|d| d.as_ref().and_then(|d| d.api_base_url.clone()));
-        settings::resolve_base_url(self.user_base_url.get().as_deref(), deploy.as_deref(), &self.origin())
+        settings::resolve_base_url(self.user_base_url.get().as_deref(), deploy.as_deref(), &self.home.get_value())
     }
 
     pub fn server_holds_key(&self) -> bool {

@@ -51,10 +51,11 @@ pub fn normalize_base_url(input: &str) -> Result<Option<String>, String> {
 }
 
 /// Where requests go: the user's choice, else the deploy-time default from `config.json`, else
-/// the origin that served the console (the local server, or a same-origin reverse proxy).
-pub fn resolve_base_url(user: Option<&str>, deploy: Option<&str>, origin: &str) -> String {
+/// where the console itself is served, `home` (origin and base path: the local server, or a
+/// same-origin reverse proxy at the root or beside the console under its sub-path).
+pub fn resolve_base_url(user: Option<&str>, deploy: Option<&str>, home: &str) -> String {
     let pick = |v: Option<&str>| v.and_then(|s| normalize_base_url(s).ok().flatten());
-    pick(user).or_else(|| pick(deploy)).unwrap_or_else(|| origin.trim_end_matches('/').to_owned())
+    pick(user).or_else(|| pick(deploy)).unwrap_or_else(|| home.trim_end_matches('/').to_owned())
 }
 
 /// `scheme://host[:port]` of a normalised base URL, lower case.
@@ -216,6 +217,9 @@ mod tests {
         );
         // An invalid saved value falls through to the next source instead of breaking the app.
         assert_eq!(resolve_base_url(Some("nonsense"), Some("also bad"), origin), origin);
+        // Under a sub-path the API is looked for beside the console.
+        let home = "https://ops.example.com/backup-console/";
+        assert_eq!(resolve_base_url(None, None, home), "https://ops.example.com/backup-console");
     }
 
     #[test]
