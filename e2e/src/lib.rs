@@ -94,6 +94,9 @@ impl Browser {
         let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()))
             .arg(format!("--port={port}"))
             .env("TMPDIR", &scratch)
+            // Its own process group, with the Chromium it starts: a test that fails drops the
+            // session without closing it, and the whole group is killed then (`Drop`).
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -145,8 +148,20 @@ impl Browser {
     }
 
     pub async fn close(self) -> Result<(), Error> {
-        self.client.close().await?;
+        self.client.clone().close().await?;
         Ok(())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // Chromedriver and the browser it started (which killing the driver alone orphans).
+        if let Some(pid) = self._driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -245,7 +260,7 @@ impl Browser {
                 Err(e)
             }
         };
-        let _ = self.client.close().await;
+        let _ = self.client.clone().close().await;
         outcome
     }
 
@@ -271,6 +286,23 @@ impl Browser {
     /// reload of this tab (sessionStorage); without, a reload forgets it.
     pub async fn sign_in(&self, server: &Server, key: &str, remember: bool) -> Result<(), Error> {
         self.sign_in_at(&server.url, key, remember).await
+    }
+
+    /// From the Clusters page: Create Backup for `cluster` (the whole cluster), Create, then the
+    /// notice's "View job"; returns the job page's address once its row shows the job running.
+    pub async fn create_cluster_backup_and_open_its_job(&self, cluster: &str) -> Result<url::Url, Error> {
+        self.wait_for(Locator::XPath(&find::button(&format!("Create Backup for {cluster}")))).await?.click().await?;
+        let create = self
+            .wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@aria-disabled)]"))
+            .await?;
+        create.click().await?;
+        self.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']"))
+            .await?
+            .click()
+            .await?;
+        self.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']"))
+            .await?;
+        Ok(self.client.current_url().await?)
     }
 
     /// `sign_in` on a console served at `console_url` (nginx, under a sub-path).

@@ -13,14 +13,7 @@ async fn a_running_job_is_still_followed_after_a_reload() -> Result<(), Error> {
     let b = Browser::start().await?;
     b.sign_in(&server, "demo-owner-key", true).await?;
     b.client.find(Locator::XPath(&find::link("Clusters"))).await?.click().await?;
-    b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
-    let create = b
-        .wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@aria-disabled)]"))
-        .await?;
-    create.click().await?;
-    b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?.click().await?;
-    b.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']")).await?;
-    let url = b.client.current_url().await?;
+    let url = b.create_cluster_backup_and_open_its_job("staging-main").await?;
     let job_id = url.path().trim_start_matches("/jobs/").to_owned();
     assert!(job_id.starts_with("job-"), "{url}");
 

@@ -126,14 +126,7 @@ async fn create_backup_and_reload_the_job(base: &str, proxy_key: Option<&str>) -
     if proxy_key.is_none() {
         b.client.find(Locator::XPath(&find::link("Clusters"))).await?.click().await?;
     }
-    b.wait_for(Locator::XPath("//button[normalize-space()='Create Backup for staging-main']")).await?.click().await?;
-    let create = b
-        .wait_for(Locator::XPath("//dialog[@open]//button[normalize-space()='Create' and not(@aria-disabled)]"))
-        .await?;
-    create.click().await?;
-    b.wait_for(Locator::XPath("//*[contains(@class,'toast')]//a[normalize-space()='View job']")).await?.click().await?;
-    b.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']")).await?;
-    let url = b.client.current_url().await?;
+    let url = b.create_cluster_backup_and_open_its_job("staging-main").await?;
     let job_id = url.path().strip_prefix(&format!("{base}jobs/")).ok_or(format!("not under {base}: {url}"))?.to_owned();
     assert!(job_id.starts_with("job-"), "{url}");
 

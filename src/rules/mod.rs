@@ -5,6 +5,7 @@ pub mod backup_form;
 pub mod backup_query;
 pub mod cost;
 pub mod eligibility;
+pub mod eta;
 pub mod format;
 pub mod job_register;
 pub mod job_row;
