@@ -305,6 +305,18 @@ impl Browser {
         Ok(self.client.current_url().await?)
     }
 
+    /// Ends `job_id` on the simulator and waits (up to 30 s, the poller's pace) until the page
+    /// shows it Successful without any user action.
+    pub async fn finish_job_and_see_it(&self, server: &Server, job_id: &str) -> Result<(), Error> {
+        sim(server, "POST", &format!("/__sim/jobs/{job_id}/finish"), Some(&serde_json::json!({}))).await?;
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::XPath("//tbody//*[normalize-space()='Successful']"))
+            .await?;
+        Ok(())
+    }
+
     /// `sign_in` on a console served at `console_url` (nginx, under a sub-path).
     pub async fn sign_in_at(&self, console_url: &str, key: &str, remember: bool) -> Result<(), Error> {
         self.client.goto(&format!("{console_url}/settings")).await?;

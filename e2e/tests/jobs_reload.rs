@@ -1,9 +1,7 @@
 //! A reload in the middle of a running job: the job is still followed (the register lives in
 //! localStorage) and its end is seen after the reload.
 
-use std::time::Duration;
-
-use e2e::{Browser, Error, Server, find, sim};
+use e2e::{Browser, Error, Server, find};
 use fantoccini::Locator;
 
 #[tokio::test]
@@ -22,12 +20,7 @@ async fn a_running_job_is_still_followed_after_a_reload() -> Result<(), Error> {
     b.wait_for(Locator::XPath("//tbody//*[normalize-space()='Pending' or normalize-space()='In progress']")).await?;
 
     // The job ends on the server; the reloaded page sees it without any user action.
-    sim(&server, "POST", &format!("/__sim/jobs/{job_id}/finish"), Some(&serde_json::json!({}))).await?;
-    b.client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::XPath("//tbody//*[normalize-space()='Successful']"))
-        .await?;
+    b.finish_job_and_see_it(&server, &job_id).await?;
     b.wait_for(Locator::XPath("//*[contains(@class,'toast') and contains(., 'finished successfully')]")).await?;
     let errors = b.console_errors().await?;
     assert!(errors.is_empty(), "{errors:#?}");

@@ -4,10 +4,8 @@
 //! Caddyfile checked by Caddy. The header tests print what nginx sends for each kind of file
 //! (`cargo test -p e2e --test static_hosting -- --nocapture` shows it).
 
-use std::time::Duration;
-
 use e2e::nginx::{Nginx, request};
-use e2e::{Browser, Error, Server, find, sim};
+use e2e::{Browser, Error, Server, find};
 use fantoccini::Locator;
 
 const SUB: &str = "/backup-console/";
@@ -133,12 +131,7 @@ async fn create_backup_and_reload_the_job(base: &str, proxy_key: Option<&str>) -
     // A reload on the deep link: nginx answers with the page, the console finds the job again.
     b.client.refresh().await?;
     b.wait_for(Locator::XPath(&format!("//tbody//a[normalize-space()='{job_id}']"))).await?;
-    sim(&server, "POST", &format!("/__sim/jobs/{job_id}/finish"), Some(&serde_json::json!({}))).await?;
-    b.client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::XPath("//tbody//*[normalize-space()='Successful']"))
-        .await?;
+    b.finish_job_and_see_it(&server, &job_id).await?;
     // The header's links stay under the base.
     let jobs_link = b.client.find(Locator::XPath(&find::link("Jobs"))).await?;
     assert_eq!(jobs_link.attr("href").await?.as_deref(), Some(format!("{base}jobs").as_str()));
